@@ -1,0 +1,31 @@
+"""Honest replies when the article has no answer or the message was not understood."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ContentAction
+
+
+class ActionOutOfScope(ContentAction):
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        self.send(dispatcher, self.item("out_of_scope.not_covered"), "out_of_scope")
+        return []
+
+
+class ActionNotUnderstood(ContentAction):
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        self.send(dispatcher, self.item("out_of_scope.not_understood"), "fallback")
+        return []

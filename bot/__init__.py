@@ -1,0 +1,1 @@
+"""sscbot: the project's own library for the refractory systemic sclerosis assistant."""

@@ -1,0 +1,155 @@
+"""Start and stop the action server and the Rasa server together, on loopback.
+
+Used by `sscbot run` (`make run`) and by the end-to-end tests, so both run the
+assistant the same way.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from bot.settings import PROJECT_DIR
+
+HOST = "127.0.0.1"
+READY_TIMEOUT_S = 240.0
+STOP_TIMEOUT_S = 20.0
+
+
+class StartError(RuntimeError):
+    """A server did not come up; the message says which and shows its last log lines."""
+
+
+@dataclass
+class AssistantConfig:
+    rasa_port: int = 5005
+    action_port: int = 5055
+    model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
+    endpoints: Path = PROJECT_DIR / "endpoints.yml"
+    credentials: Path = PROJECT_DIR / "credentials.yml"
+    runtime_dir: Path = PROJECT_DIR / "var"
+    tracker_db: Optional[Path] = None  # SQLite tracker file instead of the one in endpoints.yml
+    log_dir: Optional[Path] = None  # None: servers log to this terminal
+    env: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{HOST}:{self.action_port}"
+
+
+class Assistant:
+    """The two server processes; use as a context manager or call start/stop."""
+
+    def __init__(self, config: AssistantConfig):
+        self.config = config
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def __enter__(self) -> "Assistant":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        try:
+            self.start_actions()
+            self._spawn("rasa", self.rasa_command("run", "--interface", HOST, "--port", str(self.config.rasa_port)))
+            self._wait_ready("rasa", f"{self.config.rasa_url}/webhooks/rest/")
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_actions(self) -> None:
+        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
+        self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(self.config.action_port)])
+        self._wait_ready("actions", f"{self.config.action_url}/health")
+
+    def rasa_command(self, *args: str) -> List[str]:
+        """A `rasa` command line with this run's model, endpoints and credentials."""
+        return [
+            sys.executable, "-m", "rasa", *args,
+            "--model", str(self.config.model),
+            "--endpoints", str(self._write_endpoints()),
+            "--credentials", str(self.config.credentials),
+        ]
+
+    @property
+    def env(self) -> Dict[str, str]:
+        return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": HOST, **self.config.env}
+
+    def _write_endpoints(self) -> Path:
+        """endpoints.yml with this run's action server port (and tracker file)."""
+        data = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
+        data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": f"{self.config.action_url}/webhook"}
+        if self.config.tracker_db is not None:
+            data["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(self.config.tracker_db)}
+        path = self.config.runtime_dir / f"endpoints.{self.config.rasa_port}.yml"
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        return path
+
+    def _spawn(self, name: str, command: List[str]) -> None:
+        output = None
+        if self.config.log_dir is not None:
+            self.config.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.config.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+
+    def _wait_ready(self, name: str, url: str) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        process = self.processes[name]
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise StartError(f"the {name} server exited with code {process.returncode}{self._log_tail(name)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise StartError(f"the {name} server was not ready at {url} after {READY_TIMEOUT_S:.0f} s{self._log_tail(name)}")
+
+    def _log_tail(self, name: str) -> str:
+        if self.config.log_dir is None:
+            return ""
+        lines = (self.config.log_dir / f"{name}.log").read_text(errors="replace").splitlines()
+        return ":\n" + "\n".join(lines[-30:])
+
+    def stop(self) -> None:
+        """Stop the Rasa server first (it talks to the actions), then the action server."""
+        for name in ("rasa", "actions"):
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def wait(self) -> int:
+        """Block until a server exits; return its exit code."""
+        while True:
+            for process in self.processes.values():
+                if process.poll() is not None:
+                    return process.returncode
+            time.sleep(0.5)

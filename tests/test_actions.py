@@ -1,0 +1,179 @@
+"""Every custom action, run on tracker fixtures with rasa_sdk's CollectingDispatcher:
+the full list of events and what the user would see."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_question import ActionAnswerQuestion
+from actions.fallbacks import ActionNotUnderstood, ActionOutOfScope
+from actions.safety import ActionGuardrail, ActionUrgentAdvice
+from actions.session_start import ActionSessionStart
+
+SOURCE = "From: Treatment Options for Refractory Systemic Sclerosis"
+
+
+def tracker(text, intent, entities=(), **slots):
+    return Tracker(
+        sender_id="patient-1",
+        slots={"concept": None, "question_type": None, **slots},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities)},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(kind, value):
+    return {"entity": kind, "value": value, "extractor": "MedicalTermExtractor"}
+
+
+def run(action, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    return dispatcher.messages, events
+
+
+def assert_medical_turn(messages, library, item_id, kind, topic=None):
+    """Text with answer, source, disclaimer and pointer; then the contract payload."""
+    item = library.items[item_id]
+    settings = library.settings
+    assert len(messages) == 2
+    text = messages[0]["text"]
+    assert item.answer in text
+    assert settings["disclaimer"] in text and settings["physician_pointer"] in text
+    if item.section:
+        assert f"{SOURCE} ({item.section}), reviewed 2023-11-22." in text
+    assert [b["title"] for b in messages[0]["buttons"]] == [library.items[r].title for r in item.related]
+    expected_source = (
+        {"title": settings["source_title"], "section": item.section, "reviewed": "2023-11-22"} if item.section else None
+    )
+    assert messages[1]["custom"] == {
+        "topic": topic or item.topic,
+        "kind": kind,
+        "content_id": item_id,
+        "source": expected_source,
+        "disclaimer": True,
+    }
+    return text
+
+
+def test_what_helps_calcinosis(library):
+    messages, events = run(
+        ActionAnswerQuestion(), tracker("what helps calcinosis?", "ask_treatment", [entity("manifestation", "calcinosis")])
+    )
+    assert_medical_turn(messages, library, "skin.calcinosis_treatments", "answer")
+    assert events == [SlotSet("question_type", "treatments"), SlotSet("concept", "calcinosis")]
+
+
+def test_follow_up_keeps_the_question_type(library):
+    follow_up = tracker("and raynauds?", "follow_up", [entity("manifestation", "raynauds")],
+                        concept="calcinosis", question_type="treatments")
+    messages, events = run(ActionAnswerQuestion(), follow_up)
+    item_id = next(i.id for i in library.items.values() if i.concept == "raynauds" and i.answers == "treatments")
+    assert_medical_turn(messages, library, item_id, "answer")
+    assert events == [SlotSet("question_type", "treatments"), SlotSet("concept", "raynauds")]
+
+
+def test_what_is_that_explains_the_last_concept(library):
+    messages, events = run(ActionAnswerQuestion(), tracker("what is that?", "ask_definition", concept="renal_crisis"))
+    assert_medical_turn(messages, library, "glossary.renal_crisis", "answer")
+    assert events == [SlotSet("question_type", "definition"), SlotSet("concept", "renal_crisis")]
+
+
+def test_a_treatment_question_names_the_treatment_item(library):
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker("what is cellcept used for", "ask_treatment_purpose", [entity("treatment", "mycophenolate")]),
+    )
+    item_id = next(i.id for i in library.defining_items() if i.concept == "mycophenolate")
+    assert_medical_turn(messages, library, item_id, "answer")
+
+
+def test_manifestation_wins_in_a_treatment_question_naming_both(library):
+    both = [entity("treatment", "rituximab"), entity("manifestation", "myositis")]
+    messages, _ = run(ActionAnswerQuestion(), tracker("does rituximab help myositis", "ask_treatment", both))
+    assert messages[1]["custom"]["content_id"] == "musculoskeletal.myositis_treatments"
+
+
+@pytest.mark.parametrize(
+    "intent, item_id",
+    [
+        ("ask_what_is_ssc", "what_is_ssc.overview"),
+        ("ask_refractory", "what_is_refractory.overview"),
+        ("ask_standard_immunosuppressants", "standard_immunosuppressants.overview"),
+        ("ask_cure", "what_is_ssc.cure"),
+    ],
+)
+def test_fixed_questions(library, intent, item_id):
+    messages, events = run(ActionAnswerQuestion(), tracker("?", intent))
+    assert_medical_turn(messages, library, item_id, "answer")
+    assert SlotSet("question_type", "treatments") in events
+
+
+def test_a_button_opens_its_content_item(library):
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker('/ask_definition{"content_id": "heart.tests"}', "ask_definition", [entity("content_id", "heart.tests")]),
+    )
+    assert_medical_turn(messages, library, "heart.tests", "answer")
+
+
+def test_nothing_to_explain_gets_a_fallback_not_a_guess(library):
+    messages, events = run(ActionAnswerQuestion(), tracker("what is that?", "ask_definition"))
+    assert_medical_turn(messages, library, "out_of_scope.not_understood", "fallback")
+    assert events == []
+
+
+def test_urgent_advice_comes_first(library):
+    messages, events = run(ActionUrgentAdvice(), tracker("i have crushing chest pain", "report_urgent_symptom"))
+    text = assert_medical_turn(messages, library, "emergency.urgent", "emergency")
+    assert text.startswith(library.items["emergency.urgent"].answer)
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    "text, guardrail",
+    [
+        ("how much prednisolone should i take", "guardrail.dose"),
+        ("can i stop my methotrexate", "guardrail.medicine_change"),
+        ("do i have scleroderma?", "guardrail.diagnosis"),
+    ],
+)
+def test_guardrail_without_a_known_medicine(library, text, guardrail):
+    messages, events = run(ActionGuardrail(), tracker(text, "ask_personal_advice"))
+    assert_medical_turn(messages, library, guardrail, "guardrail")
+    assert events == []
+
+
+def test_guardrail_adds_what_the_article_says_about_the_medicine(library):
+    messages, _ = run(
+        ActionGuardrail(), tracker("can i double my prednisolone", "ask_personal_advice", [entity("treatment", "steroids")])
+    )
+    steroids = next(i for i in library.defining_items() if i.concept == "steroids")
+    text = assert_medical_turn(messages, library, steroids.id, "guardrail", topic="guardrail")
+    assert text.startswith(library.items["guardrail.medicine_change"].answer)
+    assert "10 mg" in text
+
+
+def test_out_of_scope_is_honest(library):
+    messages, _ = run(ActionOutOfScope(), tracker("what should i eat", "out_of_scope"))
+    assert_medical_turn(messages, library, "out_of_scope.not_covered", "out_of_scope")
+
+
+def test_not_understood(library):
+    messages, _ = run(ActionNotUnderstood(), tracker("asdf qwer", "nlu_fallback"))
+    assert_medical_turn(messages, library, "out_of_scope.not_understood", "fallback")
+
+
+def test_session_start_shows_the_disclaimer_up_front(library):
+    messages, events = run(ActionSessionStart(), tracker("", "greet"))
+    settings = library.settings
+    assert messages[0]["text"].startswith(settings["welcome"])
+    assert settings["disclaimer"] in messages[0]["text"] and settings["physician_pointer"] in messages[0]["text"]
+    assert messages[1]["custom"]["kind"] == "smalltalk" and messages[1]["custom"]["disclaimer"] is True
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]

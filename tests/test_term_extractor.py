@@ -1,0 +1,30 @@
+"""The Rasa NLU component sets entities with canonical values."""
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.term_extractor import MedicalTermExtractor
+
+
+def test_component_sets_canonical_entities():
+    component = MedicalTermExtractor({"content_dir": None})
+    message = Message(data={TEXT: "can cellcept help my white fingers?"})
+    component.process([message])
+    entities = message.get(ENTITIES)
+    assert {(e["entity"], e["value"]) for e in entities} == {
+        ("treatment", "mycophenolate"),
+        ("manifestation", "raynauds"),
+    }
+    assert all(e["extractor"] == "MedicalTermExtractor" for e in entities)
+    cellcept = next(e for e in entities if e["value"] == "mycophenolate")
+    assert message.get(TEXT)[cellcept["start"]:cellcept["end"]] == "cellcept"
+
+
+def test_component_keeps_entities_of_other_extractors_and_skips_empty_text():
+    component = MedicalTermExtractor({"content_dir": None})
+    earlier = {"entity": "content_id", "value": "skin.overview", "start": 0, "end": 1}
+    message = Message(data={TEXT: "calcinosis", ENTITIES: [earlier]})
+    empty = Message(data={TEXT: ""})
+    component.process([message, empty])
+    assert message.get(ENTITIES)[0] == earlier
+    assert message.get(ENTITIES)[1]["value"] == "calcinosis"
+    assert not empty.get(ENTITIES)
