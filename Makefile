@@ -7,20 +7,20 @@ SHELL := /bin/bash
 VENV      := .venv
 BIN       := $(VENV)/bin
 PY        := $(BIN)/python
-RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/rasa
+RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BIN)/rasa
 MODEL     := models/ssc.tar.gz
 INSTALLED := $(VENV)/.installed
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/term_extractor.py
 NLU_FOLDS ?= 3
 NLU_MIN_F1 ?= 0.85
 
-.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check lock clean
+.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report lock clean
 
 help:
 	@echo "make run     start the assistant (action server :5055, Rasa server :5005)"
 	@echo "make shell   chat with it in this terminal"
 	@echo "make test    run every test (sets itself up)"
-	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / lock / clean"
+	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / lock / clean"
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -46,6 +46,10 @@ shell: $(MODEL)
 
 content-check: $(INSTALLED)
 	$(BIN)/sscbot content check
+
+# Readability grade and review date of every item; overdue reviews (SSCBOT_REVIEW_MAX_AGE_DAYS).
+content-report: $(INSTALLED)
+	$(BIN)/sscbot content report
 
 test: test-unit validate test-stories test-nlu
 

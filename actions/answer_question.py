@@ -42,13 +42,11 @@ class ActionAnswerQuestion(ContentAction):
         question_type = QUESTION_TYPES.get(intent) or tracker.get_slot("question_type") or "treatments"
         item = self._choose(tracker, intent, question_type)
         if item is None:
-            self.send(dispatcher, self.item(NOT_UNDERSTOOD), "fallback")
-            return []
-        self.send(dispatcher, item, "answer")
+            return self.send(dispatcher, tracker, self.item(NOT_UNDERSTOOD), "fallback")
         events = [SlotSet("question_type", question_type)]
         if item.concept:
             events.append(SlotSet("concept", item.concept))
-        return events
+        return events + self.send(dispatcher, tracker, item, "answer")
 
     def _choose(self, tracker: Tracker, intent: Optional[str], question_type: str):
         store = content_store()

@@ -5,27 +5,57 @@ import abc
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content_client import content_store, safety_texts
+from actions.content_client import content_store, safety_texts, term_finder
 from bot.content_files import ContentItem
+from bot.nlp import find_terms
 from bot.replies import item_messages
+
+MAX_TERM_BUTTONS = 2
+EXPLAINED = "explained"  # slot: concepts this conversation has explained or offered to explain
 
 
 class ContentAction(Action, metaclass=abc.ABCMeta):
     """An action that answers with content items (abstract: rasa_sdk skips it)."""
 
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
     @staticmethod
     def send(
         dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         item: ContentItem,
         kind: str,
         lead: Optional[str] = None,
         topic: Optional[str] = None,
-    ) -> None:
-        related = content_store().related(item)
+    ) -> List[Dict[Text, Any]]:
+        """Answer with `item`; returns the event that records newly offered explanations.
+
+        A medical word the answer uses for the first time in the conversation is
+        offered as a "What is ...?" button beside the related items.
+        """
+        store = content_store()
+        related = store.related(item)
+        explained = set(tracker.get_slot(EXPLAINED) or [])
+        if item.answers == "definition" and item.concept:
+            explained.add(item.concept)
+        offered = 0
+        for match in find_terms(term_finder(), " ".join(filter(None, (lead, item.answer)))):
+            definition = store.find(match.value, "definition")
+            if offered == MAX_TERM_BUTTONS or match.value in explained or definition is None:
+                continue
+            explained.add(match.value)
+            if definition not in related:
+                related.append(definition)
+                offered += 1
         for message in item_messages(item, kind, safety_texts(), related, lead, topic):
             dispatcher.utter_message(**message)
+        before = set(tracker.get_slot(EXPLAINED) or [])
+        return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []
 
     @staticmethod
     def item(item_id: str) -> ContentItem:

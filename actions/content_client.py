@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Dict
+
+from spacy.language import Language
 
 from bot import settings
+from bot.nlp import build_pipeline, lexicon_terms
+from bot.red_flags import load_red_flags
 from bot.replies import SafetyTexts
 from bot.store import ContentStore
 
@@ -17,6 +22,18 @@ def content_store() -> ContentStore:
     library = store.load_dir(settings.content_dir())
     logger.info("Loaded %d content items into the content store", len(library.items))
     return store
+
+
+@functools.lru_cache(maxsize=1)
+def red_flag_replies() -> Dict[str, str]:
+    """Red flag id -> the id of the emergency item that answers it."""
+    return {flag.id: flag.reply for flag in load_red_flags(settings.content_dir()).flags}
+
+
+@functools.lru_cache(maxsize=1)
+def term_finder() -> Language:
+    """The term matcher, to find the medical words an answer uses."""
+    return build_pipeline(lexicon_terms(content_store().items()))
 
 
 def safety_texts() -> SafetyTexts:

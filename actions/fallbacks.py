@@ -16,8 +16,7 @@ class ActionOutOfScope(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        self.send(dispatcher, self.item("out_of_scope.not_covered"), "out_of_scope")
-        return []
+        return self.send(dispatcher, tracker, self.item("out_of_scope.not_covered"), "out_of_scope")
 
 
 class ActionNotUnderstood(ContentAction):
@@ -27,5 +26,4 @@ class ActionNotUnderstood(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        self.send(dispatcher, self.item("out_of_scope.not_understood"), "fallback")
-        return []
+        return self.send(dispatcher, tracker, self.item("out_of_scope.not_understood"), "fallback")

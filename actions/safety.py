@@ -6,8 +6,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, entity_value
-from actions.content_client import content_store
+from actions.base import ContentAction, entity_value, latest_entities
+from actions.content_client import content_store, red_flag_replies
 from bot.guardrails import guardrail_for
 
 
@@ -20,8 +20,8 @@ class ActionUrgentAdvice(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        self.send(dispatcher, self.item("emergency.urgent"), "emergency")
-        return []
+        flag = entity_value(tracker, "red_flag")
+        return self.send(dispatcher, tracker, self.item(red_flag_replies().get(flag, "emergency.urgent")), "emergency")
 
 
 class ActionGuardrail(ContentAction):
@@ -33,12 +33,11 @@ class ActionGuardrail(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        guardrail = self.item(guardrail_for(tracker.latest_message.get("text")))
         concept = entity_value(tracker, "treatment", "manifestation", "term")
+        entity_types = {e.get("entity") for e in latest_entities(tracker)}
+        guardrail = self.item(guardrail_for(tracker.latest_message.get("text"), entity_types))
         about = content_store().find(concept, "definition") if concept else None
         if about is None:
-            self.send(dispatcher, guardrail, "guardrail")
-        else:
-            lead = f"{guardrail.answer}\n\nWhat the article says about this:"
-            self.send(dispatcher, about, "guardrail", lead=lead, topic="guardrail")
-        return []
+            return self.send(dispatcher, tracker, guardrail, "guardrail")
+        lead = f"{guardrail.answer}\nWhat the article says about this:"
+        return self.send(dispatcher, tracker, about, "guardrail", lead=lead, topic="guardrail")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot import settings
-from bot.content_files import ContentError
+from bot.content_files import ContentError, load_library
+from bot.content_report import MAX_GRADE, check_items, report_lines
 from bot.launcher import Assistant, AssistantConfig, StartError
 from bot.store import ContentStore
 
@@ -60,6 +62,19 @@ def _content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _content_report(args: argparse.Namespace) -> int:
+    """Each item's readability grade and review date, the distribution, overdue reviews."""
+    try:
+        library = load_library(settings.content_dir())
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    max_age = args.max_age_days if args.max_age_days is not None else settings.review_max_age_days()
+    checks = check_items(library, dt.date.today(), max_age)
+    print("\n".join(report_lines(checks, max_age)))
+    return 1 if any(c.grade > MAX_GRADE for c in checks) else 0
+
+
 def _shell(args: argparse.Namespace) -> int:
     if _content_check(args):
         return 2
@@ -93,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate content/ and load it into the content store")
     check.set_defaults(handler=_content_check)
+    report = content_commands.add_parser("report", help="readability and review dates of every item")
+    report.add_argument("--max-age-days", type=int, default=None,
+                        help="review age limit (default SSCBOT_REVIEW_MAX_AGE_DAYS or 730)")
+    report.set_defaults(handler=_content_report)
     return parser
 
 

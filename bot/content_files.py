@@ -30,6 +30,7 @@ TOPICS = (
 ANSWER_TYPES = ("definition", "treatments", "overview", "safety")
 ENTITY_TYPES = ("manifestation", "treatment", "term")
 SETTINGS_FILE = "disclaimer.yml"
+RULE_FILES = ("red_flags.yml",)  # read by their own modules (bot.red_flags)
 SETTING_KEYS = ("source_title", "source_reviewed", "disclaimer", "physician_pointer", "welcome")
 FILE_DEFAULTS = ("topic", "section", "reviewed")
 
@@ -81,7 +82,9 @@ def load_library(content_dir: Path | str) -> ContentLibrary:
         raise ContentError(str(content_dir), "no content files (*.yml) found")
     library = ContentLibrary()
     for path in files:
-        data = _read_yaml(path)
+        if path.name in RULE_FILES:
+            continue
+        data = read_yaml(path)
         if path.name == SETTINGS_FILE:
             library.settings = _parse_settings(path, data)
             continue
@@ -96,7 +99,7 @@ def load_library(content_dir: Path | str) -> ContentLibrary:
     return library
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:

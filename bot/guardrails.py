@@ -1,18 +1,56 @@
-"""Which guardrail a personal medicine or diagnosis question needs."""
-from __future__ import annotations
+"""Personal medicine and diagnosis questions: which guardrail, if any, a message needs.
 
+Deterministic, so the bot never gives dose, change or diagnosis advice even when
+the intent classifier misses such a question. `entity_types` are the types the
+term matcher found in the message ("treatment", "manifestation", "term").
+"""
 import re
+from typing import Collection, Optional
 
-DOSE = re.compile(r"\b(dose|doses|dosage|dosing|how much|how many|mg|milligrams?|tablets?|pills?)\b", re.I)
+MEDICINE_WORDS = re.compile(
+    r"\b(medicines?|medications?|meds|tablets?|pills?|drugs?|injections?|infusions?|steroids?|supplements?|"
+    r"i take|to take|taking|i am on|im on|i'm on)\b",
+    re.I,
+)
+DOSE = re.compile(r"\b(doses?|dosage|dosing|mg|\d+(\.\d+)? ?mg|milligrams?|strength|strenth|safe amount)\b", re.I)
+DOSE_IF_MEDICINE = re.compile(r"\b(how much|how many|how often|amount)\b", re.I)
+ASKING_ME = r"(\b(should|can|could|may|must|shall|do) i\b|\bi (should|can|could)\b|\b(is|would) it (be )?(ok|okay|safe|fine|alright|dangerous|bad)\b)"
+CHANGE = re.compile(
+    ASKING_ME + r".{0,40}?\b(stop|skip|double|halve|increase|decrease|reduce|lower|raise|change|switch|swap|"
+    r"come off|go off|get off|quit|miss|combine|mix|cut down)\b"
+    r"|\b(stop|stopping|quit|quitting|skip|skipping|double|doubling|halve|halving|switch|switching|come off|"
+    r"coming off)\b.{0,20}\b(my|taking)\b",
+    re.I,
+)
+CHANGE_IF_MEDICINE = re.compile(
+    ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on|have)\b|\btogether\b|\bat the same time\b", re.I
+)
 DIAGNOSIS = re.compile(
-    r"\b(do i have|have i got|is (this|it|my \w+)|could (this|it|i) be|am i|diagnos\w*|does my \w+ mean)\b", re.I
+    r"\b(do|could|might|may|would) i (have|got|be getting)\b|\bhave i got\b|\bdo you think i\b"
+    r"|\b(do|does|could|can)\b.{0,30}\b(mean|show|prove)\b.{0,10}\b(i|i've|ive|that i)\b"
+    r"|\b(do|does) (my|the|these|this)\b.{0,30}\bshow\b|\bam i (getting|developing|at risk)\b|\bis mine\b",
+    re.I,
+)
+IS_THIS = re.compile(r"(^|[.?!,;]\s*)(is|are|could|might) (this|that|it|these|those|my|the)\b", re.I)
+CONDITION_WORDS = re.compile(
+    r"\b(sign|symptom|lupus|scleroderma|ssc|morphea|dermatomyositis|limited|diffuse|caused by|early)\b", re.I
 )
 
 
-def guardrail_for(text: str) -> str:
-    """The id of the guardrail item that answers `text`."""
-    if DOSE.search(text or ""):
-        return "guardrail.dose"
-    if DIAGNOSIS.search(text or ""):
-        return "guardrail.diagnosis"
-    return "guardrail.medicine_change"
+def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[str]:
+    """'dose', 'diagnosis', 'medicine_change' or None."""
+    text = text or ""
+    about_medicine = "treatment" in entity_types or bool(MEDICINE_WORDS.search(text))
+    if DOSE.search(text) or (about_medicine and DOSE_IF_MEDICINE.search(text)):
+        return "dose"
+    names_condition = bool({"manifestation", "term"} & set(entity_types)) or bool(CONDITION_WORDS.search(text))
+    if DIAGNOSIS.search(text) or (IS_THIS.search(text) and names_condition and not about_medicine):
+        return "diagnosis"
+    if CHANGE.search(text) or (about_medicine and CHANGE_IF_MEDICINE.search(text)):
+        return "medicine_change"
+    return None
+
+
+def guardrail_for(text: str, entity_types: Collection[str] = ()) -> str:
+    """The id of the guardrail item that answers `text` (a medicine change when unclear)."""
+    return f"guardrail.{guardrail_reason(text, entity_types) or 'medicine_change'}"

@@ -15,11 +15,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from bot.content_files import ContentLibrary
+from bot.content_files import ContentItem
 
 POSSESSIVES = {"'s", "’s", "'", "’"}
 OPTIONAL_NORMS = POSSESSIVES | {"-"}
-MIN_TYPO_LENGTH = 5
+MIN_TYPO_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ class TermMatch:
     end: int
 
 
-def lexicon_terms(library: ContentLibrary) -> List[Term]:
-    return [Term(term, item.entity, item.concept) for item in library.defining_items() for term in item.terms]
+def lexicon_terms(items: Iterable[ContentItem]) -> List[Term]:
+    """The terms of the items that own a concept's lexicon (entity + terms)."""
+    return [Term(term, item.entity, item.concept) for item in items if item.entity for term in item.terms]
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -65,7 +66,7 @@ class TermNormaliser:
 
     def __init__(self, nlp: Language):
         self.nlp = nlp
-        self.words: set = set()  # lexicon words, in their normal form
+        self.words: Dict[str, str] = {}  # lexicon word (as written, or its lemma) -> its norm
         self._english: Optional[set] = None
         self._lemmas: Optional[Dict] = None
 
@@ -82,10 +83,12 @@ class TermNormaliser:
         if lower in POSSESSIVES:
             return "'s"
         base = lemmas.get(lower, lower) if token.lemma_ in ("", token.text) else token.lemma_.lower()
-        if base in self.words or not base.isalpha():
+        if base in self.words:
+            return self.words[base]
+        if not base.isalpha():
             return base
         if base.endswith("s") and base[:-1] in self.words:
-            return base[:-1]
+            return self.words[base[:-1]]
         if len(base) < MIN_TYPO_LENGTH or lower in lemmas or base in english:
             return base
         return self._closest(base) or base
@@ -99,7 +102,7 @@ class TermNormaliser:
             distance = edit_distance(word, candidate, limit)
             if distance < best_distance:
                 best, best_distance = candidate, distance
-        return best
+        return self.words[best] if best else None
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
@@ -112,14 +115,25 @@ def make_term_normaliser(nlp: Language, name: str) -> TermNormaliser:
     return TermNormaliser(nlp)
 
 
-def build_pipeline(terms: Iterable[Term]) -> Language:
-    """Blank English + lemmatizer + normaliser + entity ruler for `terms`."""
+def build_pipeline(terms: Iterable[Term], other_phrases: Iterable[str] = ()) -> Language:
+    """Blank English + lemmatizer + normaliser + entity ruler for `terms`.
+
+    The words of `terms` and `other_phrases` (e.g. red-flag phrases) are the
+    vocabulary the normaliser corrects typos towards.
+    """
     terms = list(terms)
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     normaliser = nlp.add_pipe("ssc_term_normaliser")
-    normaliser.words = {t.norm_ for term in terms for t in nlp(term.text) if t.text.isalpha()}
+    texts = [term.text for term in terms] + list(other_phrases)
+    normaliser.words = {
+        form: token.norm_
+        for text in texts
+        for token in nlp(text)
+        if token.text.isalpha()
+        for form in (token.norm_, token.lower_)
+    }
     patterns = [
         {"label": term.entity, "id": term.concept, "pattern": [_token_pattern(t.norm_) for t in nlp(term.text)]}
         for term in terms

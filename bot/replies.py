@@ -68,7 +68,7 @@ def item_messages(
     if item.section:
         parts.append(source_line(item, texts))
     parts.append(f"{texts.disclaimer} {texts.physician_pointer}")
-    text_message: Dict[str, Any] = {"text": "\n\n".join(parts)}
+    text_message: Dict[str, Any] = {"text": "\n".join(parts)}
     if related:
         text_message["buttons"] = [button_for(r) for r in related]
     return [text_message, {"json_message": payload(item, kind, texts, topic)}]
@@ -76,6 +76,6 @@ def item_messages(
 
 def welcome_messages(setting) -> List[Dict[str, Any]]:
     """The conversation opener: what the bot is, the disclaimer and the pointer, up front."""
-    text = f"{setting('welcome')}\n\n{setting('disclaimer')} {setting('physician_pointer')}"
+    text = f"{setting('welcome')}\n{setting('disclaimer')} {setting('physician_pointer')}"
     contract = {"topic": "smalltalk", "kind": "smalltalk", "content_id": "welcome", "source": None, "disclaimer": True}
     return [{"text": text}, {"json_message": contract}]

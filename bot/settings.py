@@ -17,3 +17,8 @@ def content_dir() -> Path:
 def database_url() -> str:
     """Where the content store lives: any SQLAlchemy URL; SQLite file by default."""
     return os.environ.get("SSCBOT_DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'content.db'}")
+
+
+def review_max_age_days() -> int:
+    """Content reviewed longer ago than this is listed as overdue by `make content-report`."""
+    return int(os.environ.get("SSCBOT_REVIEW_MAX_AGE_DAYS", "730"))

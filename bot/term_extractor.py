@@ -1,9 +1,16 @@
 """Rasa NLU component around the project's spaCy term matcher.
 
 It sets `manifestation`, `treatment` and `term` entities whose values are the
-content's canonical concept ids ("CellCept" -> mycophenolate). The lexicon is
+content's canonical concept ids ("CellCept" -> mycophenolate), and a `red_flag`
+entity when the deterministic red-flag layer (bot.red_flags) finds one. The lexicon is
 read from `content/` when the component is created, so the live content and the
 matcher never disagree, and no training is needed.
+
+It also masks the tokens of each term for the intent featurizers that follow
+(their lemma becomes e.g. `termtreatment`), in training and at run time alike:
+"can I combine tocilizumab and abatacept" and "can I combine CellCept and
+Imuran" then look the same to the intent classifier, which generalises much
+better than learning every drug name.
 """
 from __future__ import annotations
 
@@ -22,14 +29,22 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_VALUE,
     TEXT,
 )
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import settings
-from bot.content_files import load_library
-from bot.nlp import build_pipeline, find_terms, lexicon_terms
+from bot.nlp import TermMatch
+from bot.understanding import Understanding
+
+RED_FLAG = "red_flag"  # entity: the id of a red flag from content/red_flags.yml
+RED_FLAG_SET_ASIDE = "red_flag_set_aside"
+MASKED_ENTITIES = ("treatment", "manifestation")  # a red-flag phrase was negated, past or asked about
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
+    is_trainable=False,
+)
 class MedicalTermExtractor(GraphComponent, EntityExtractorMixin):
     """Finds medical terms (names, lay words, brand names) with canonical values."""
 
@@ -39,8 +54,7 @@ class MedicalTermExtractor(GraphComponent, EntityExtractorMixin):
         return {"content_dir": None}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        library = load_library(config.get("content_dir") or settings.content_dir())
-        self.nlp = build_pipeline(lexicon_terms(library))
+        self.understanding = Understanding(config.get("content_dir"))
 
     @classmethod
     def create(
@@ -52,11 +66,24 @@ class MedicalTermExtractor(GraphComponent, EntityExtractorMixin):
     ) -> MedicalTermExtractor:
         return cls(config)
 
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            if example.get(TEXT):
+                _mask_tokens(example, self.understanding.analyse(example.get(TEXT)).terms)
+        return training_data
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not text:
                 continue
+            analysis = self.understanding.analyse(text)
+            matches = list(analysis.terms)
+            if analysis.red_flag.flag is not None:
+                flag = analysis.red_flag
+                matches.append(TermMatch(RED_FLAG, flag.flag.id, flag.text, flag.start, flag.end))
+            message.set(RED_FLAG_SET_ASIDE, analysis.red_flag.set_aside)
+            _mask_tokens(message, analysis.terms)
             found = [
                 {
                     ENTITY_ATTRIBUTE_TYPE: match.entity,
@@ -66,8 +93,21 @@ class MedicalTermExtractor(GraphComponent, EntityExtractorMixin):
                     "text": match.text,
                     "confidence_entity": 1.0,
                 }
-                for match in find_terms(self.nlp, text)
+                for match in matches
             ]
             found = self.add_extractor_name(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
+
+
+def _mask_tokens(message: Message, matches: List[TermMatch]) -> None:
+    """Give the tokens inside each medicine or condition the lemma `term<entity type>`.
+
+    `term` entities (systemic sclerosis, refractory, ...) stay as they are: they
+    tell questions like "what is SSc?" and "what does refractory mean?" apart.
+    """
+    masked = [m for m in matches if m.entity in MASKED_ENTITIES]
+    for token in message.get(TOKENS_NAMES[TEXT]) or []:
+        for match in masked:
+            if token.start < match.end and match.start < token.end:
+                token.lemma = f"term{match.entity}"

@@ -18,7 +18,7 @@ SOURCE = "From: Treatment Options for Refractory Systemic Sclerosis"
 def tracker(text, intent, entities=(), **slots):
     return Tracker(
         sender_id="patient-1",
-        slots={"concept": None, "question_type": None, **slots},
+        slots={"concept": None, "question_type": None, "explained": None, **slots},
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities)},
         events=[],
         paused=False,
@@ -33,9 +33,10 @@ def entity(kind, value):
 
 
 def run(action, tracker_):
+    """The messages and the events, less the record of explained words (tested below)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker_, {}))
-    return dispatcher.messages, events
+    return dispatcher.messages, [e for e in events if e.get("name") != "explained"]
 
 
 def assert_medical_turn(messages, library, item_id, kind, topic=None):
@@ -48,7 +49,10 @@ def assert_medical_turn(messages, library, item_id, kind, topic=None):
     assert settings["disclaimer"] in text and settings["physician_pointer"] in text
     if item.section:
         assert f"{SOURCE} ({item.section}), reviewed 2023-11-22." in text
-    assert [b["title"] for b in messages[0]["buttons"]] == [library.items[r].title for r in item.related]
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[: len(item.related)] == [library.items[r].title for r in item.related]
+    definitions = {i.title for i in library.items.values() if i.answers == "definition"}
+    assert len(titles) - len(item.related) <= 2 and set(titles[len(item.related):]) <= definitions
     expected_source = (
         {"title": settings["source_title"], "section": item.section, "reviewed": "2023-11-22"} if item.section else None
     )
@@ -177,3 +181,21 @@ def test_session_start_shows_the_disclaimer_up_front(library):
     assert settings["disclaimer"] in messages[0]["text"] and settings["physician_pointer"] in messages[0]["text"]
     assert messages[1]["custom"]["kind"] == "smalltalk" and messages[1]["custom"]["disclaimer"] is True
     assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+def test_a_medical_word_is_offered_once_per_conversation(library):
+    ask = ("what helps calcinosis?", "ask_treatment", [entity("manifestation", "calcinosis")])
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionAnswerQuestion().run(dispatcher, tracker(*ask), {}))
+    explained = next(e["value"] for e in events if e.get("name") == "explained")
+    item = library.items["skin.calcinosis_treatments"]
+    offered = [b["title"] for b in dispatcher.messages[0]["buttons"]][len(item.related):]
+    assert "calcinosis" in explained and offered, "the answer uses words worth explaining"
+    for title in offered:
+        definition = next(i for i in library.items.values() if i.title == title and i.answers == "definition")
+        assert definition.concept in explained
+        assert any(term.lower() in item.answer.lower() for term in definition.terms), title
+    again = CollectingDispatcher()
+    later = asyncio.run(ActionAnswerQuestion().run(again, tracker(*ask, explained=explained), {}))
+    assert [b["title"] for b in again.messages[0]["buttons"]] == [library.items[r].title for r in item.related]
+    assert not [e for e in later if e.get("name") == "explained"]

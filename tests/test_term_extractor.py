@@ -28,3 +28,21 @@ def test_component_keeps_entities_of_other_extractors_and_skips_empty_text():
     assert message.get(ENTITIES)[0] == earlier
     assert message.get(ENTITIES)[1]["value"] == "calcinosis"
     assert not empty.get(ENTITIES)
+
+
+def test_term_tokens_are_masked_for_the_intent_featurizers():
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    component = MedicalTermExtractor({"content_dir": None})
+    live = Message(data={TEXT: "can i combine tocilizumab and abatacept"})
+    example = Message(data={TEXT: "can i combine CellCept and Imuran", "intent": "ask_personal_advice"})
+    tokenizer.process([live])
+    tokenizer.process_training_data(TrainingData([example]))
+    component.process([live])
+    component.process_training_data(TrainingData([example]))
+    lemmas = [[t.lemma for t in m.get(TOKENS_NAMES[TEXT])] for m in (live, example)]
+    assert lemmas[0] == lemmas[1] == ["can", "i", "combine", "termtreatment", "and", "termtreatment"]
+    assert not example.get(ENTITIES), "training annotations are left as they are"

@@ -6,7 +6,7 @@ from bot.nlp import build_pipeline, edit_distance, find_terms, lexicon_terms
 
 @pytest.fixture(scope="module")
 def nlp(library):
-    return build_pipeline(lexicon_terms(library))
+    return build_pipeline(lexicon_terms(library.items.values()))
 
 
 def concepts(nlp, text):
@@ -54,7 +54,7 @@ def test_plain_words_are_not_medical_terms(nlp, text):
 def test_every_lexicon_term_finds_its_own_concept(nlp, library):
     missed = [
         (term.text, term.concept)
-        for term in lexicon_terms(library)
+        for term in lexicon_terms(library.items.values())
         if (term.entity, term.concept) not in concepts(nlp, term.text)
     ]
     assert missed == []

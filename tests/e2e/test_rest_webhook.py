@@ -14,7 +14,7 @@ PHRASINGS = {
     ],
     "heart": ["what is a holter monitor", "how is the heart treated in scleroderma", "what is an ecg"],
     "lung": ["what is iloprost used for", "what helps pulmonary hypertension", "what is a WHO functional class"],
-    "kidney": ["what is a scleroderma renal crisis", "what helps kidney crisis", "what are ACE inhibitors"],
+    "kidney": ["what is a scleroderma renal crisis", "what helps kidney crisis", "what are ARBs"],
     "musculoskeletal": ["what helps myositis", "what is orencia used for", "treatment for contractures in my hands"],
     "emergency": [
         "I have crushing chest pain right now",

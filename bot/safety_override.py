@@ -1,0 +1,59 @@
+"""Rasa NLU component, last in the pipeline: safety rules have the final word on
+the intent, so urgent symptoms and medicine questions never rest on the
+classifier alone.
+
+- a red flag found by the deterministic layer -> `report_urgent_symptom`;
+- the classifier said urgent but every red-flag mention was negated, in the past
+  or asked about -> the classifier's next best intent;
+- a dose, medicine-change or diagnosis question -> `ask_personal_advice`.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.guardrails import guardrail_reason
+from bot.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
+
+URGENT = "report_urgent_symptom"
+PERSONAL_ADVICE = "ask_personal_advice"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyOverride(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyOverride:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = self._safe_intent(message)
+            if intent is not None:
+                message.set(INTENT, {INTENT_NAME_KEY: intent, "confidence": 1.0}, add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _safe_intent(message: Message) -> Optional[str]:
+        entities = message.get(ENTITIES) or []
+        predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if any(e.get("entity") == RED_FLAG for e in entities):
+            return URGENT
+        if predicted == URGENT and message.get(RED_FLAG_SET_ASIDE):
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            return next((r[INTENT_NAME_KEY] for r in ranking if r[INTENT_NAME_KEY] != URGENT), "nlu_fallback")
+        entity_types = {e.get("entity") for e in entities}
+        if predicted != URGENT and guardrail_reason(message.get(TEXT), entity_types):
+            return PERSONAL_ADVICE
+        return None

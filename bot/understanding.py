@@ -1,0 +1,31 @@
+"""What the bot reads in a message: medical terms and red flags, in one spaCy pass.
+
+Built from a content folder; used by the Rasa NLU components.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+from bot import settings
+from bot.content_files import load_library
+from bot.nlp import TermMatch, build_pipeline, lexicon_terms
+from bot.red_flags import Detection, RedFlagDetector, load_red_flags
+
+
+@dataclass(frozen=True)
+class Analysis:
+    terms: List[TermMatch]
+    red_flag: Detection
+
+
+class Understanding:
+    def __init__(self, content_dir: Optional[Path] = None):
+        content_dir = content_dir or settings.content_dir()
+        rules = load_red_flags(content_dir)
+        self.nlp = build_pipeline(lexicon_terms(load_library(content_dir).items.values()), rules.phrases())
+        self.red_flags = RedFlagDetector(self.nlp, rules)
+
+    def analyse(self, text: str) -> Analysis:
+        doc = self.nlp(text)
+        terms = [TermMatch(e.label_, e.ent_id_, e.text, e.start_char, e.end_char) for e in doc.ents]
+        return Analysis(terms, self.red_flags.detect(doc))
