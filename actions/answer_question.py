@@ -15,6 +15,7 @@ QUESTION_TYPES = {
     "ask_treatment": "treatments",
     "ask_treatment_purpose": "definition",
     "ask_definition": "definition",
+    "describe_symptom": "treatments",
 }
 # Questions with one fixed answer.
 FIXED_ANSWERS = {

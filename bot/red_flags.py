@@ -131,9 +131,10 @@ class RedFlagDetector:
             self._add(nlp, f"flag:{flag.id}", flag.phrases)
             if flag.with_any:
                 self._add(nlp, f"with:{flag.id}", flag.with_any)
-        # Cues are matched on the exact words: "i have" must not match "i had".
+        # Cues are matched on the exact words ("i have" must not match "i had");
+        # mentions of conditions, like flags, on their lemmas.
         for kind, cues in rules.cues.items():
-            self._add(nlp, kind, cues, attribute="LOWER")
+            self._add(nlp, kind, cues, attribute="NORM" if kind == "mentions" else "LOWER")
         self.matcher.add("past", [[{"SHAPE": "dddd", "TEXT": {"REGEX": "^(19|20)"}}]])  # a year
 
     def _add(self, nlp: Language, label: str, phrases: Sequence[str], attribute: str = "NORM") -> None:

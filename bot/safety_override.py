@@ -5,7 +5,8 @@ classifier alone.
 - a red flag found by the deterministic layer -> `report_urgent_symptom`;
 - the classifier said urgent but every red-flag mention was negated, in the past
   or asked about -> the classifier's next best intent;
-- a dose, medicine-change or diagnosis question -> `ask_personal_advice`.
+- a dose, medicine-change or diagnosis question -> `ask_personal_advice`, also
+  when only the classifier (no red flag) thought it urgent.
 """
 from __future__ import annotations
 
@@ -54,6 +55,6 @@ class SafetyOverride(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or []
             return next((r[INTENT_NAME_KEY] for r in ranking if r[INTENT_NAME_KEY] != URGENT), "nlu_fallback")
         entity_types = {e.get("entity") for e in entities}
-        if predicted != URGENT and guardrail_reason(message.get(TEXT), entity_types):
+        if guardrail_reason(message.get(TEXT), entity_types):
             return PERSONAL_ADVICE
         return None
