@@ -23,7 +23,7 @@ CHANGE = re.compile(
     re.I,
 )
 CHANGE_IF_MEDICINE = re.compile(
-    ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on|have)\b|\btogether\b|\bat the same time\b", re.I
+    ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on)\b|\btogether\b|\bat the same time\b", re.I
 )
 DIAGNOSIS = re.compile(
     r"\b(do|could|might|may|would) i (have|got|be getting)\b|\bhave i got\b|\bdo you think i\b"
