@@ -10,7 +10,7 @@ PY        := $(BIN)/python
 RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BIN)/rasa
 MODEL     := models/ssc.tar.gz
 INSTALLED := $(VENV)/.installed
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/term_extractor.py
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/null) bot/term_extractor.py bot/nlp.py bot/understanding.py
 NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90

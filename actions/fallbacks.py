@@ -9,21 +9,27 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ContentAction
 
 
-class ActionOutOfScope(ContentAction):
+class FixedReplyAction(ContentAction):
+    """Always answers with one content item, in one kind."""
+
+    item_id: str
+    kind: str
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        return self.send(dispatcher, tracker, self.item(self.item_id), self.kind)
+
+
+class ActionOutOfScope(FixedReplyAction):
+    item_id, kind = "out_of_scope.not_covered", "out_of_scope"
+
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        return self.send(dispatcher, tracker, self.item("out_of_scope.not_covered"), "out_of_scope")
 
+class ActionNotUnderstood(FixedReplyAction):
+    item_id, kind = "out_of_scope.not_understood", "fallback"
 
-class ActionNotUnderstood(ContentAction):
     def name(self) -> Text:
         return "action_not_understood"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        return self.send(dispatcher, tracker, self.item("out_of_scope.not_understood"), "fallback")

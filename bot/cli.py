@@ -25,6 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     config = AssistantConfig(rasa_port=args.port, action_port=args.action_port, model=args.model)
     assistant = Assistant(config)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even if started in the background
     try:
         print("Starting the action server and the Rasa server ...", flush=True)
         assistant.start()

@@ -10,15 +10,13 @@ classifier alone.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components import UntrainedComponent
 from bot.guardrails import guardrail_reason
 from bot.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
 
@@ -27,17 +25,7 @@ PERSONAL_ADVICE = "ask_personal_advice"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyOverride(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyOverride:
-        return cls()
-
+class SafetyOverride(UntrainedComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = self._safe_intent(message)

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -33,6 +30,7 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components import UntrainedComponent
 from bot.nlp import TermMatch
 from bot.understanding import Understanding
 
@@ -45,7 +43,7 @@ MASKED_ENTITIES = ("treatment", "manifestation")  # a red-flag phrase was negate
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
     is_trainable=False,
 )
-class MedicalTermExtractor(GraphComponent, EntityExtractorMixin):
+class MedicalTermExtractor(UntrainedComponent, EntityExtractorMixin):
     """Finds medical terms (names, lay words, brand names) with canonical values."""
 
     @staticmethod
@@ -54,17 +52,8 @@ class MedicalTermExtractor(GraphComponent, EntityExtractorMixin):
         return {"content_dir": None}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
         self.understanding = Understanding(config.get("content_dir"))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> MedicalTermExtractor:
-        return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
