@@ -30,6 +30,7 @@ ENTITY_ORDER = {
     "definition": ("treatment", "manifestation", "term"),
 }
 NOT_UNDERSTOOD = "out_of_scope.not_understood"
+ANSWERABLE = ("definition", "treatments", "overview")  # a button may open these, not safety texts
 
 
 class ActionAnswerQuestion(ContentAction):
@@ -53,7 +54,8 @@ class ActionAnswerQuestion(ContentAction):
         store = content_store()
         content_id = entity_value(tracker, "content_id")
         if content_id:
-            return store.item(content_id)
+            item = store.item(content_id)
+            return item if item is not None and item.answers in ANSWERABLE else None
         if intent in FIXED_ANSWERS:
             return self.item(FIXED_ANSWERS[intent])
         concept = entity_value(tracker, *ENTITY_ORDER[question_type]) or tracker.get_slot("concept")

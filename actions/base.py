@@ -32,11 +32,13 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         kind: str,
         lead: Optional[str] = None,
         topic: Optional[str] = None,
+        content_id: Optional[str] = None,
     ) -> List[Dict[Text, Any]]:
         """Answer with `item`; returns the event that records newly offered explanations.
 
         A medical word the answer uses for the first time in the conversation is
-        offered as a "What is ...?" button beside the related items.
+        offered as a "What is ...?" button beside the related items (not in an
+        emergency, where nothing should distract from the urgent advice).
         """
         store = content_store()
         related = store.related(item)
@@ -44,7 +46,8 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         if item.answers == "definition" and item.concept:
             explained.add(item.concept)
         offered = 0
-        for match in find_terms(term_finder(), " ".join(filter(None, (lead, item.answer)))):
+        used = find_terms(term_finder(), " ".join(filter(None, (lead, item.answer)))) if kind != "emergency" else []
+        for match in used:
             definition = store.find(match.value, "definition")
             if offered == MAX_TERM_BUTTONS or match.value in explained or definition is None:
                 continue
@@ -52,7 +55,7 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
             if definition not in related:
                 related.append(definition)
                 offered += 1
-        for message in item_messages(item, kind, safety_texts(), related, lead, topic):
+        for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id):
             dispatcher.utter_message(**message)
         before = set(tracker.get_slot(EXPLAINED) or [])
         return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Dict
+from typing import Dict, Iterable
 
 from spacy.language import Language
 
@@ -38,3 +38,10 @@ def term_finder() -> Language:
 
 def safety_texts() -> SafetyTexts:
     return SafetyTexts.from_settings(content_store().setting)
+
+
+def check_items_exist(item_ids: Iterable[str]) -> None:
+    """Raise with the missing ids if the content store lacks any of `item_ids`."""
+    missing = sorted(i for i in item_ids if content_store().item(i) is None)
+    if missing:
+        raise LookupError(f"content/ lacks items the actions send: {', '.join(missing)}")

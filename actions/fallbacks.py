@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer_question import NOT_UNDERSTOOD
 from actions.base import ContentAction
 
 
@@ -29,7 +30,7 @@ class ActionOutOfScope(FixedReplyAction):
 
 
 class ActionNotUnderstood(FixedReplyAction):
-    item_id, kind = "out_of_scope.not_understood", "fallback"
+    item_id, kind = NOT_UNDERSTOOD, "fallback"
 
     def name(self) -> Text:
         return "action_not_understood"

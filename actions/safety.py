@@ -11,6 +11,9 @@ from actions.content_client import content_store, red_flag_replies
 from bot.guardrails import guardrail_for
 
 
+URGENT_ITEM = "emergency.urgent"
+
+
 class ActionUrgentAdvice(ContentAction):
     """Leads with urgent advice; nothing else comes before it."""
 
@@ -21,7 +24,7 @@ class ActionUrgentAdvice(ContentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         flag = entity_value(tracker, "red_flag")
-        return self.send(dispatcher, tracker, self.item(red_flag_replies().get(flag, "emergency.urgent")), "emergency")
+        return self.send(dispatcher, tracker, self.item(red_flag_replies().get(flag, URGENT_ITEM)), "emergency")
 
 
 class ActionGuardrail(ContentAction):
@@ -40,4 +43,4 @@ class ActionGuardrail(ContentAction):
         if about is None:
             return self.send(dispatcher, tracker, guardrail, "guardrail")
         lead = f"{guardrail.answer}\nWhat the article says about this:"
-        return self.send(dispatcher, tracker, about, "guardrail", lead=lead, topic="guardrail")
+        return self.send(dispatcher, tracker, about, "guardrail", lead=lead, topic="guardrail", content_id=guardrail.id)

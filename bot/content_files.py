@@ -31,7 +31,7 @@ ANSWER_TYPES = ("definition", "treatments", "overview", "safety")
 ENTITY_TYPES = ("manifestation", "treatment", "term")
 SETTINGS_FILE = "disclaimer.yml"
 RULE_FILES = ("red_flags.yml",)  # read by their own modules (bot.red_flags)
-SETTING_KEYS = ("source_title", "source_reviewed", "disclaimer", "physician_pointer", "welcome")
+SETTING_KEYS = ("source_title", "disclaimer", "physician_pointer", "welcome")
 FILE_DEFAULTS = ("topic", "section", "reviewed")
 
 

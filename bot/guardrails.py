@@ -7,31 +7,39 @@ term matcher found in the message ("treatment", "manifestation", "term").
 import re
 from typing import Collection, Optional
 
+from bot.text import plain_quotes
+
 MEDICINE_WORDS = re.compile(
     r"\b(medicines?|medications?|meds|tablets?|pills?|drugs?|injections?|infusions?|steroids?|supplements?|"
     r"i take|to take|taking|i am on|im on|i'm on)\b",
     re.I,
 )
-DOSE = re.compile(r"\b(doses?|dosage|dosing|mg|\d+(\.\d+)? ?mg|milligrams?|strength|strenth|safe amount)\b", re.I)
-DOSE_IF_MEDICINE = re.compile(r"\b(how much|how many|how often|amount)\b", re.I)
+DOSE = re.compile(r"\b(doses?|dosage|dosing|mg|\d+(\.\d+)? ?mg|milligrams?|safe amount)\b", re.I)
+# These need a medicine and the person themselves: "how often is rituximab given" is not one.
+DOSE_IF_MEDICINE = re.compile(r"\b(how much|how many|how often|amount|strength|strenth)\b", re.I)
+FIRST_PERSON = re.compile(r"\b(i|i'm|im|my|me)\b", re.I)
 ASKING_ME = r"(\b(should|can|could|may|must|shall|do) i\b|\bi (should|can|could)\b|\b(is|would) it (be )?(ok|okay|safe|fine|alright|dangerous|bad)\b)"
 CHANGE = re.compile(
     ASKING_ME + r".{0,40}?\b(stop|skip|double|halve|increase|decrease|reduce|lower|raise|change|switch|swap|"
-    r"come off|go off|get off|quit|miss|combine|mix|cut down)\b"
+    r"come off|go off|get off|quit|miss|combine|mix|cut down)\b",
+    re.I,
+)
+CHANGE_IF_MEDICINE = re.compile(
+    ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on)\b|\btogether\b|\bat the same time\b"
     r"|\b(stop|stopping|quit|quitting|skip|skipping|double|doubling|halve|halving|switch|switching|come off|"
     r"coming off)\b.{0,20}\b(my|taking)\b",
     re.I,
 )
-CHANGE_IF_MEDICINE = re.compile(
-    ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on)\b|\btogether\b|\bat the same time\b", re.I
-)
 DIAGNOSIS = re.compile(
     r"\b(do|could|might|may|would) i (have|got|be getting)\b|\bhave i got\b|\bdo you think i\b"
     r"|\b(do|does|could|can)\b.{0,30}\b(mean|show|prove)\b.{0,10}\b(i|i've|ive|that i)\b"
-    r"|\b(do|does) (my|the|these|this)\b.{0,30}\bshow\b|\bam i (getting|developing|at risk)\b|\bis mine\b",
+    r"|\b(do|does) my\b.{0,30}\bshow\b|\bam i (getting|developing|at risk)\b|\bis mine\b",
     re.I,
 )
-IS_THIS = re.compile(r"(^|[.?!,;]\s*)(is|are|could|might) (this|that|it|these|those|my|the)\b", re.I)
+IS_THIS = re.compile(
+    r"(^|[.?!,;]\s*)(is|are|could|might) (this|that|these|those|my|mine|(the|these)( \w+){1,3} (on|in) my)\b",
+    re.I,
+)
 CONDITION_WORDS = re.compile(
     r"\b(sign|symptom|lupus|scleroderma|ssc|morphea|dermatomyositis|limited|diffuse|caused by|early)\b", re.I
 )
@@ -39,9 +47,9 @@ CONDITION_WORDS = re.compile(
 
 def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[str]:
     """'dose', 'diagnosis', 'medicine_change' or None."""
-    text = text or ""
+    text = plain_quotes(text or "")
     about_medicine = "treatment" in entity_types or bool(MEDICINE_WORDS.search(text))
-    if DOSE.search(text) or (about_medicine and DOSE_IF_MEDICINE.search(text)):
+    if DOSE.search(text) or (about_medicine and DOSE_IF_MEDICINE.search(text) and FIRST_PERSON.search(text)):
         return "dose"
     names_condition = bool({"manifestation", "term"} & set(entity_types)) or bool(CONDITION_WORDS.search(text))
     if DIAGNOSIS.search(text) or (IS_THIS.search(text) and names_condition and not about_medicine):
@@ -49,6 +57,10 @@ def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[
     if CHANGE.search(text) or (about_medicine and CHANGE_IF_MEDICINE.search(text)):
         return "medicine_change"
     return None
+
+
+REASONS = ("dose", "diagnosis", "medicine_change")
+GUARDRAIL_ITEMS = tuple(f"guardrail.{reason}" for reason in REASONS)
 
 
 def guardrail_for(text: str, entity_types: Collection[str] = ()) -> str:

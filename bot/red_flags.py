@@ -2,8 +2,8 @@
 
 Runs beside the intent classifier on every message: spaCy token patterns on
 normalised lemmas (see bot.nlp) plus blood pressure readings. A match counts
-unless, in the same clause, it is negated, in the past, asked about, over or a
-figure of speech; a present-time cue keeps a past or question match.
+unless it is negated, in the past, asked about, over or a figure of speech; the
+rules are spelled out at the top of content/red_flags.yml.
 """
 import re
 from dataclasses import dataclass
@@ -17,14 +17,14 @@ from spacy.tokens import Doc, Span
 from bot.content_files import ContentError, read_yaml
 
 RED_FLAGS_FILE = "red_flags.yml"
-CUE_KINDS = ("negations", "past", "questions", "over", "present", "figures", "mentions")
+CUE_KINDS = ("negations", "fillers", "past", "questions", "about", "over", "present", "figures", "mentions", "happening")
 GAP = "..."
 MAX_GAP = 3
 NEGATION_WINDOW = 4
 CLAUSE_BREAKS = {".", "?", "!", ";", ":", ",", "but", "however"}
 BLOOD_PRESSURE = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b", re.I)
 PILL_COUNT = re.compile(
-    r"\b(took|taken|take|swallowed|had|ate)\b\D{0,20}?\b(\d{1,3})\b\s*(\w+\s+){0,2}?"
+    r"\b(took|taken|swallowed|ate)\b\D{0,20}?\b(\d{1,3})\b\s*(\w+\s+){0,2}?"
     r"(tablets?|pills?|capsules?|paracetamol|ibuprofen|aspirin)\b",
     re.I,
 )
@@ -160,19 +160,26 @@ class RedFlagDetector:
             if label.startswith("flag:")
             for span in spans
         ]
-        readings, normal_readings = self._numeric_spans(doc)
-        set_aside = bool(normal_readings)
+        readings, normal_readings = self._numeric_spans(doc, found)
+        set_aside = list(normal_readings)
         for flag, span in sorted(candidates + readings, key=lambda c: c[1].start):
-            if flag.with_any and f"with:{flag.id}" not in found:
-                set_aside |= not self._counts(doc, span, found)
-                continue
-            if self._counts(doc, span, found):
+            companions = [c for c in found.get(f"with:{flag.id}", []) if self._counts(doc, c, found)]
+            if flag.with_any and not companions:
+                if not self._counts(doc, span, found):
+                    set_aside.append(span)
+            elif self._counts(doc, span, found):
                 return Detection(flag, span.text, span.start_char, span.end_char)
-            set_aside = True
-        set_aside |= any(not self._counts(doc, span, found) for span in found.get("mentions", []))
-        return Detection(None, set_aside=set_aside)
+            else:
+                set_aside.append(span)
+        set_aside += [span for span in found.get("mentions", []) if not self._counts(doc, span, found)]
+        # Something said to happen right now, in another part of the message, outweighs them.
+        aside_clauses = [_clause(doc, span) for span in set_aside]
+        now_elsewhere = any(
+            not any(start <= cue.start < end for start, end in aside_clauses) for cue in found.get("happening", [])
+        )
+        return Detection(None, set_aside=bool(set_aside) and not now_elsewhere)
 
-    def _numeric_spans(self, doc: Doc) -> Tuple[List[Tuple[RedFlag, Span]], List[Span]]:
+    def _numeric_spans(self, doc: Doc, found: Dict[str, List[Span]]) -> Tuple[List[Tuple[RedFlag, Span]], List[Span]]:
         """Blood pressure readings and tablet counts: those over a limit, and normal readings."""
         over, normal = [], []
         for flag in self.rules.flags:
@@ -180,8 +187,8 @@ class RedFlagDetector:
                 systolic_limit, diastolic_limit = flag.blood_pressure
                 for reading in BLOOD_PRESSURE.finditer(doc.text):
                     systolic, diastolic = int(reading.group(1)), int(reading.group(2))
-                    if systolic <= diastolic:
-                        continue
+                    if systolic <= diastolic or systolic < 70 or diastolic < 40:
+                        continue  # not a blood pressure (a date like 25/10, a score)
                     high = systolic >= systolic_limit or diastolic >= diastolic_limit
                     self._collect(doc, reading, flag, over if high else normal)
             if flag.pill_count is not None:
@@ -198,19 +205,24 @@ class RedFlagDetector:
 
     @staticmethod
     def _counts(doc: Doc, span: Span, found: Dict[str, List[Span]]) -> bool:
-        """Whether a match speaks of something happening now (see the module doc)."""
+        """Whether a match speaks of something happening now (see content/red_flags.yml)."""
         start, end = _clause(doc, span)
 
         def cues(kind: str) -> List[Span]:
             return [c for c in found.get(kind, []) if start <= c.start and c.end <= end]
 
-        if any(span.start - NEGATION_WINDOW <= c.start and c.end <= span.start for c in cues("negations")):
+        fillers = {t.i for c in found.get("fillers", []) for t in c}
+        for negation in cues("negations"):
+            between = range(negation.end, span.start)
+            if negation.end <= span.start and len(between) <= NEGATION_WINDOW and set(between) <= fillers:
+                return False
+        if any(c.start < span.end and span.start < c.end for c in cues("figures")):
             return False
-        if cues("figures") or any(c.start >= span.end for c in cues("over")):
+        if cues("about") or any(c.start >= span.end for c in cues("over")):
             return False
         if cues("present"):
             return True
-        return not (cues("past") or cues("questions"))
+        return not (cues("past") or any(c.end <= span.start for c in cues("questions")))
 
 
 def _clause(doc: Doc, span: Span) -> Tuple[int, int]:

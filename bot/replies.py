@@ -36,7 +36,13 @@ def button_for(item: ContentItem) -> Dict[str, str]:
     return {"title": item.title, "payload": f"/{BUTTON_INTENT}{json.dumps({'content_id': item.id})}"}
 
 
-def payload(item: Optional[ContentItem], kind: str, texts: SafetyTexts, topic: Optional[str] = None) -> Dict[str, Any]:
+def payload(
+    item: Optional[ContentItem],
+    kind: str,
+    texts: SafetyTexts,
+    topic: Optional[str] = None,
+    content_id: Optional[str] = None,
+) -> Dict[str, Any]:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     source = None
@@ -45,7 +51,7 @@ def payload(item: Optional[ContentItem], kind: str, texts: SafetyTexts, topic: O
     return {
         "topic": topic or (item.topic if item else "out_of_scope"),
         "kind": kind,
-        "content_id": item.id if item else None,
+        "content_id": content_id or (item.id if item else None),
         "source": source,
         "disclaimer": kind != "smalltalk",
     }
@@ -58,11 +64,13 @@ def item_messages(
     related: Sequence[ContentItem] = (),
     lead: Optional[str] = None,
     topic: Optional[str] = None,
+    content_id: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
     """The messages (kwargs for `dispatcher.utter_message`) that answer with `item`.
 
     `lead` goes before the item's text (e.g. a guardrail before what the article
-    says about a medicine); emergency text always comes first.
+    says about a medicine; `topic` and `content_id` then name the guardrail, the
+    source stays the item's); emergency text always comes first.
     """
     parts = [p for p in (lead, item.answer) if p]
     if item.section:
@@ -71,7 +79,7 @@ def item_messages(
     text_message: Dict[str, Any] = {"text": "\n".join(parts)}
     if related:
         text_message["buttons"] = [button_for(r) for r in related]
-    return [text_message, {"json_message": payload(item, kind, texts, topic)}]
+    return [text_message, {"json_message": payload(item, kind, texts, topic, content_id)}]
 
 
 def welcome_messages(setting) -> List[Dict[str, Any]]:

@@ -3,10 +3,11 @@ the intent, so urgent symptoms and medicine questions never rest on the
 classifier alone.
 
 - a red flag found by the deterministic layer -> `report_urgent_symptom`;
-- the classifier said urgent but every red-flag mention was negated, in the past
-  or asked about -> the classifier's next best intent;
-- a dose, medicine-change or diagnosis question -> `ask_personal_advice`, also
-  when only the classifier (no red flag) thought it urgent.
+- else a dose, medicine-change or diagnosis question -> `ask_personal_advice`,
+  also when only the classifier thought it urgent;
+- else, when the classifier said urgent but the red-flag words were negated, in
+  the past or asked about, and nothing is said to happen now -> the classifier's
+  next best intent.
 """
 from __future__ import annotations
 
@@ -39,10 +40,9 @@ class SafetyOverride(UntrainedComponent):
         predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if any(e.get("entity") == RED_FLAG for e in entities):
             return URGENT
+        if guardrail_reason(message.get(TEXT), {e.get("entity") for e in entities}):
+            return PERSONAL_ADVICE
         if predicted == URGENT and message.get(RED_FLAG_SET_ASIDE):
             ranking = message.get(INTENT_RANKING_KEY) or []
             return next((r[INTENT_NAME_KEY] for r in ranking if r[INTENT_NAME_KEY] != URGENT), "nlu_fallback")
-        entity_types = {e.get("entity") for e in entities}
-        if guardrail_reason(message.get(TEXT), entity_types):
-            return PERSONAL_ADVICE
         return None

@@ -10,6 +10,7 @@ from bot import settings
 from bot.content_files import load_library
 from bot.nlp import TermMatch, build_pipeline, lexicon_terms
 from bot.red_flags import Detection, RedFlagDetector, load_red_flags
+from bot.text import plain_quotes
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,6 @@ class Understanding:
         self.red_flags = RedFlagDetector(self.nlp, rules)
 
     def analyse(self, text: str) -> Analysis:
-        doc = self.nlp(text)
+        doc = self.nlp(plain_quotes(text))
         terms = [TermMatch(e.label_, e.ent_id_, e.text, e.start_char, e.end_char) for e in doc.ents]
         return Analysis(terms, self.red_flags.detect(doc))

@@ -39,7 +39,7 @@ def run(action, tracker_):
     return dispatcher.messages, [e for e in events if e.get("name") != "explained"]
 
 
-def assert_medical_turn(messages, library, item_id, kind, topic=None):
+def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id=None):
     """Text with answer, source, disclaimer and pointer; then the contract payload."""
     item = library.items[item_id]
     settings = library.settings
@@ -59,7 +59,7 @@ def assert_medical_turn(messages, library, item_id, kind, topic=None):
     assert messages[1]["custom"] == {
         "topic": topic or item.topic,
         "kind": kind,
-        "content_id": item_id,
+        "content_id": content_id or item_id,
         "source": expected_source,
         "disclaimer": True,
     }
@@ -127,6 +127,13 @@ def test_a_button_opens_its_content_item(library):
     assert_medical_turn(messages, library, "heart.tests", "answer")
 
 
+def test_a_button_cannot_open_a_safety_text_as_an_answer(library):
+    forged = tracker('/ask_definition{"content_id": "emergency.urgent"}', "ask_definition",
+                     [entity("content_id", "emergency.urgent")])
+    messages, _ = run(ActionAnswerQuestion(), forged)
+    assert_medical_turn(messages, library, "out_of_scope.not_understood", "fallback")
+
+
 def test_nothing_to_explain_gets_a_fallback_not_a_guess(library):
     messages, events = run(ActionAnswerQuestion(), tracker("what is that?", "ask_definition"))
     assert_medical_turn(messages, library, "out_of_scope.not_understood", "fallback")
@@ -137,6 +144,7 @@ def test_urgent_advice_comes_first(library):
     messages, events = run(ActionUrgentAdvice(), tracker("i have crushing chest pain", "report_urgent_symptom"))
     text = assert_medical_turn(messages, library, "emergency.urgent", "emergency")
     assert text.startswith(library.items["emergency.urgent"].answer)
+    assert [b["title"] for b in messages[0]["buttons"]] == [library.items["emergency.crisis"].title]
     assert events == []
 
 
@@ -159,7 +167,9 @@ def test_guardrail_adds_what_the_article_says_about_the_medicine(library):
         ActionGuardrail(), tracker("can i double my prednisolone", "ask_personal_advice", [entity("treatment", "steroids")])
     )
     steroids = next(i for i in library.defining_items() if i.concept == "steroids")
-    text = assert_medical_turn(messages, library, steroids.id, "guardrail", topic="guardrail")
+    text = assert_medical_turn(
+        messages, library, steroids.id, "guardrail", topic="guardrail", content_id="guardrail.medicine_change"
+    )
     assert text.startswith(library.items["guardrail.medicine_change"].answer)
     assert "10 mg" in text
 
@@ -201,3 +211,11 @@ def test_a_medical_word_is_offered_once_per_conversation(library):
     assert not set(offered) & set(offered_again), "a word is offered once per conversation"
     recorded = [e["value"] for e in later if e.get("name") == "explained"]
     assert not recorded or set(explained) < set(recorded[0])
+
+
+def test_the_action_server_refuses_to_start_without_an_item_it_sends():
+    from actions.content_client import check_items_exist
+
+    check_items_exist({"emergency.urgent", "guardrail.dose"})
+    with pytest.raises(LookupError, match="content/ lacks items the actions send: emergency.gone"):
+        check_items_exist({"emergency.urgent", "emergency.gone"})

@@ -29,6 +29,15 @@ def flag(understanding, text):
         ("my husband collapsed and isnt responding", "collapse"),
         ("heart racing and i feel dizzy", "racing_heart"),
         ("i have not passed any urine since yesterday", "renal_crisis_signs"),
+        ("I have no energy and chest pain", "chest_pain"),
+        ("Nothing helps my chest pain", "chest_pain"),
+        ("without warning I fainted", "fainting"),
+        ("crushing chest pain do i need an ambulance", "chest_pain"),
+        ("my chest pain is killing me", "chest_pain"),
+        ("since 25/10 i have had a thumping headache", "renal_crisis_signs"),
+        ("I had a renal crisis in 2019. Now I have a thumping headache", "renal_crisis_signs"),
+        ("I don\u2019t want to live anymore", "self_harm"),
+        ("I can\u2019t breathe", "breathing"),
     ],
 )
 def test_red_flags_now(understanding, text, expected):
@@ -47,6 +56,11 @@ def test_red_flags_now(understanding, text, expected):
         "my heart races when i run",  # racing heart needs faintness or dizziness too
         "i collapsed onto the sofa after work",
         "i had a seizure in 2015",
+        "I take 10 tablets of methotrexate once a week",
+        "my heart is racing but I am not dizzy",
+        "I have an ulcer on my finger and no fever",
+        "I have read that chest pain is a sign of heart involvement",
+        "since 25/10 my skin is itchy",
     ],
 )
 def test_education_negation_and_past_are_not_red_flags(understanding, text):
