@@ -42,7 +42,8 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         """
         store = content_store()
         related = store.related(item)
-        explained = set(tracker.get_slot(EXPLAINED) or [])
+        before = set(tracker.get_slot(EXPLAINED) or [])
+        explained = set(before)
         if item.answers == "definition" and item.concept:
             explained.add(item.concept)
         offered = 0
@@ -57,7 +58,6 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
                 offered += 1
         for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id):
             dispatcher.utter_message(**message)
-        before = set(tracker.get_slot(EXPLAINED) or [])
         return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []
 
     @staticmethod

@@ -9,6 +9,9 @@ from typing import Collection, Optional
 
 from bot.text import plain_quotes
 
+REASONS = ("dose", "diagnosis", "medicine_change")
+GUARDRAIL_ITEMS = tuple(f"guardrail.{reason}" for reason in REASONS)
+
 MEDICINE_WORDS = re.compile(
     r"\b(medicines?|medications?|meds|tablets?|pills?|drugs?|injections?|infusions?|steroids?|supplements?|"
     r"i take|to take|taking|i am on|im on|i'm on)\b",
@@ -57,10 +60,6 @@ def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[
     if CHANGE.search(text) or (about_medicine and CHANGE_IF_MEDICINE.search(text)):
         return "medicine_change"
     return None
-
-
-REASONS = ("dose", "diagnosis", "medicine_change")
-GUARDRAIL_ITEMS = tuple(f"guardrail.{reason}" for reason in REASONS)
 
 
 def guardrail_for(text: str, entity_types: Collection[str] = ()) -> str:

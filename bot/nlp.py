@@ -146,6 +146,10 @@ def _token_pattern(norm: str) -> Dict[str, str]:
     return {"NORM": norm, "OP": "?"} if norm in OPTIONAL_NORMS else {"NORM": norm}
 
 
-def find_terms(nlp: Language, text: str) -> List[TermMatch]:
-    doc = nlp(text)
+def terms_in(doc: Doc) -> List[TermMatch]:
+    """The lexicon terms the entity ruler found in `doc`."""
     return [TermMatch(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char) for ent in doc.ents]
+
+
+def find_terms(nlp: Language, text: str) -> List[TermMatch]:
+    return terms_in(nlp(text))

@@ -160,17 +160,13 @@ class RedFlagDetector:
             if label.startswith("flag:")
             for span in spans
         ]
-        readings, normal_readings = self._numeric_spans(doc, found)
+        readings, normal_readings = self._numeric_spans(doc)
         set_aside = list(normal_readings)
         for flag, span in sorted(candidates + readings, key=lambda c: c[1].start):
-            companions = [c for c in found.get(f"with:{flag.id}", []) if self._counts(doc, c, found)]
-            if flag.with_any and not companions:
-                if not self._counts(doc, span, found):
-                    set_aside.append(span)
-            elif self._counts(doc, span, found):
-                return Detection(flag, span.text, span.start_char, span.end_char)
-            else:
+            if not self._counts(doc, span, found):
                 set_aside.append(span)
+            elif not flag.with_any or any(self._counts(doc, c, found) for c in found.get(f"with:{flag.id}", [])):
+                return Detection(flag, span.text, span.start_char, span.end_char)
         set_aside += [span for span in found.get("mentions", []) if not self._counts(doc, span, found)]
         # Something said to happen right now, in another part of the message, outweighs them.
         aside_clauses = [_clause(doc, span) for span in set_aside]
@@ -179,7 +175,7 @@ class RedFlagDetector:
         )
         return Detection(None, set_aside=bool(set_aside) and not now_elsewhere)
 
-    def _numeric_spans(self, doc: Doc, found: Dict[str, List[Span]]) -> Tuple[List[Tuple[RedFlag, Span]], List[Span]]:
+    def _numeric_spans(self, doc: Doc) -> Tuple[List[Tuple[RedFlag, Span]], List[Span]]:
         """Blood pressure readings and tablet counts: those over a limit, and normal readings."""
         over, normal = [], []
         for flag in self.rules.flags:

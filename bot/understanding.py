@@ -8,7 +8,7 @@ from typing import List, Optional
 
 from bot import settings
 from bot.content_files import load_library
-from bot.nlp import TermMatch, build_pipeline, lexicon_terms
+from bot.nlp import TermMatch, build_pipeline, lexicon_terms, terms_in
 from bot.red_flags import Detection, RedFlagDetector, load_red_flags
 from bot.text import plain_quotes
 
@@ -28,5 +28,4 @@ class Understanding:
 
     def analyse(self, text: str) -> Analysis:
         doc = self.nlp(plain_quotes(text))
-        terms = [TermMatch(e.label_, e.ent_id_, e.text, e.start_char, e.end_char) for e in doc.ents]
-        return Analysis(terms, self.red_flags.detect(doc))
+        return Analysis(terms_in(doc), self.red_flags.detect(doc))
