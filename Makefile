@@ -9,19 +9,25 @@ BIN       := $(VENV)/bin
 PY        := $(BIN)/python
 RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BIN)/rasa
 MODEL     := models/ssc.tar.gz
+CHROMIUM  := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/null) bot/term_extractor.py bot/nlp.py bot/understanding.py
 NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
 
-.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report lock clean
+.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report feedback-report chromium dialogues purge bench lock clean
 
 help:
-	@echo "make run     start the assistant (action server :5055, Rasa server :5005)"
+	@echo "make run     start the assistant (chat widget http://localhost:8080/, Rasa server :5005, action server :5055)"
 	@echo "make shell   chat with it in this terminal"
+	@echo "make dialogues [URL=...]  run the scripted dialogues in dialogues/ (report in results/dialogues)"
+	@echo "make purge DAYS=N   delete conversations older than N days, with their ratings"
+	@echo "make loadtest        200 conversations x 10 messages at once, then the tracker store count check"
+	@echo "make bench [BENCH_ARGS=--with-100]  speed: ours against Rasa's starter bot (results/bench)"
 	@echo "make test    run every test (sets itself up)"
-	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / lock / clean"
+	@echo "make feedback-report   how patients rated each answer in the chat widget"
+	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / chromium / lock / clean"
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -31,6 +37,17 @@ $(INSTALLED): pyproject.toml requirements.lock
 	@touch $@
 
 install: $(INSTALLED)
+
+# pip-audit lives in its own venv: its dependencies' pins clash with Rasa's.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed: requirements-audit.lock
+	@test -x $(AUDIT_VENV)/bin/python || "$$(scripts/find-python310)" -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.lock
+	@touch $@
+
+# Known vulnerabilities in the locked dependencies; fails on one not written up in audit-accepted.yml.
+audit: $(INSTALLED) $(AUDIT_VENV)/.installed
+	$(PY) scripts/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.lock audit-accepted.yml results/audit/pip-audit.json
 
 # Rasa trains only when the training data, the config or the domain changed.
 $(MODEL): $(INSTALLED) $(TRAIN_INPUTS)
@@ -52,10 +69,41 @@ content-check: $(INSTALLED)
 content-report: $(INSTALLED)
 	$(BIN)/sscbot content report
 
-test: test-unit validate test-stories test-nlu
+# Helpful / not helpful counts per content item, from the chat widget's ratings.
+feedback-report: $(INSTALLED)
+	$(BIN)/sscbot feedback report
 
-test-unit: $(MODEL)
+# 200 conversations of 10 messages at once against a private assistant, then a check
+# that the tracker store holds every message in order; prints p50/p95/p99 and msg/s.
+loadtest: $(MODEL)
+	$(PY) -m bench.loadtest --conversations $(or $(CONVERSATIONS),200)
+
+# Privacy: delete conversations (and their ratings) whose last message is older than DAYS days.
+purge: $(INSTALLED)
+	@test -n "$(DAYS)" || { echo "Usage: make purge DAYS=N" >&2; exit 2; }
+	$(BIN)/sscbot purge --days $(DAYS)
+
+# Speed (issue #7): trains ours and Rasa's `rasa init` starter bot in a temporary folder,
+# loads both over REST at 1 and 20 concurrent conversations; table, results/bench/bench.json
+# and latency.png. Never fails on a time. BENCH_ARGS: e.g. --with-100, --duration 60.
+bench: $(INSTALLED)
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Support staff's release checks: every script in dialogues/, against a private
+# assistant on free ports, or a running one with URL=http://host:5005.
+dialogues: $(MODEL)
+	$(BIN)/sscbot dialogues run $(if $(URL),--url $(URL),--start) dialogues
+
+test: test-unit validate test-stories test-nlu audit
+
+test-unit: $(MODEL) $(CHROMIUM)
 	$(BIN)/pytest
+
+# Debian's Chromium for the widget's browser tests (Playwright's own browser download does not work here).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+chromium: $(CHROMIUM)
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings
@@ -73,4 +121,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | grep -v '^sscbot' > requirements.lock
 
 clean:
-	rm -rf models results var .pytest_cache
+	rm -rf models results var .pytest_cache $(AUDIT_VENV)

@@ -30,7 +30,8 @@ ENTITY_ORDER = {
     "definition": ("treatment", "manifestation", "term"),
 }
 NOT_UNDERSTOOD = "out_of_scope.not_understood"
-ANSWERABLE = ("definition", "treatments", "overview")  # a button may open these, not safety texts
+# A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
+SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
 
 
 class ActionAnswerQuestion(ContentAction):
@@ -43,8 +44,11 @@ class ActionAnswerQuestion(ContentAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         question_type = QUESTION_TYPES.get(intent) or tracker.get_slot("question_type") or "treatments"
         item = self._choose(tracker, intent, question_type)
-        if item is None:
+        kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
+        if item is None or kind is None:
             return self.send(dispatcher, tracker, self.item(NOT_UNDERSTOOD), "fallback")
+        if kind != "answer":
+            return self.send(dispatcher, tracker, item, kind)
         events = [SlotSet("question_type", question_type)]
         if item.concept:
             events.append(SlotSet("concept", item.concept))
@@ -54,8 +58,7 @@ class ActionAnswerQuestion(ContentAction):
         store = content_store()
         content_id = entity_value(tracker, "content_id")
         if content_id:
-            item = store.item(content_id)
-            return item if item is not None and item.answers in ANSWERABLE else None
+            return store.item(content_id)
         if intent in FIXED_ANSWERS:
             return self.item(FIXED_ANSWERS[intent])
         concept = entity_value(tracker, *ENTITY_ORDER[question_type]) or tracker.get_slot("concept")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -33,15 +33,18 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         lead: Optional[str] = None,
         topic: Optional[str] = None,
         content_id: Optional[str] = None,
+        offer: Sequence[ContentItem] = (),
     ) -> List[Dict[Text, Any]]:
         """Answer with `item`; returns the event that records newly offered explanations.
+
+        `offer`: items to offer as buttons first, before the item's related items.
 
         A medical word the answer uses for the first time in the conversation is
         offered as a "What is ...?" button beside the related items (not in an
         emergency, where nothing should distract from the urgent advice).
         """
         store = content_store()
-        related = store.related(item)
+        related = [*offer, *(r for r in store.related(item) if r not in offer)]
         before = set(tracker.get_slot(EXPLAINED) or [])
         explained = set(before)
         if item.answers == "definition" and item.concept:

@@ -26,8 +26,7 @@ def content_store() -> ContentStore:
 
 @functools.lru_cache(maxsize=1)
 def red_flag_replies() -> Dict[str, str]:
-    """Red flag id -> the id of the emergency item that answers it."""
-    return {flag.id: flag.reply for flag in load_red_flags(settings.content_dir()).flags}
+    return load_red_flags(settings.content_dir()).replies()
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,6 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import NOT_UNDERSTOOD
 from actions.base import ContentAction
+from bot.language import LANGUAGE, OTHER
+
+ENGLISH_ONLY = "out_of_scope.english_only"
 
 
 class FixedReplyAction(ContentAction):
@@ -19,7 +22,10 @@ class FixedReplyAction(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return self.send(dispatcher, tracker, self.item(self.item_id), self.kind)
+        return self.send(dispatcher, tracker, self.item(self.item_for(tracker)), self.kind)
+
+    def item_for(self, tracker: Tracker) -> str:
+        return self.item_id
 
 
 class ActionOutOfScope(FixedReplyAction):
@@ -30,7 +36,12 @@ class ActionOutOfScope(FixedReplyAction):
 
 
 class ActionNotUnderstood(FixedReplyAction):
+    """Says so; for a message in another language, says in English what it can do."""
+
     item_id, kind = NOT_UNDERSTOOD, "fallback"
 
     def name(self) -> Text:
         return "action_not_understood"
+
+    def item_for(self, tracker: Tracker) -> str:
+        return ENGLISH_ONLY if tracker.latest_message.get(LANGUAGE) == OTHER else self.item_id

@@ -9,9 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ContentAction, entity_value, latest_entities
 from actions.content_client import content_store, red_flag_replies
 from bot.guardrails import guardrail_for
+from bot.red_flags import URGENT_ITEM
 
 
-URGENT_ITEM = "emergency.urgent"
+DOSE_ITEM = "guardrail.dose"
 
 
 class ActionUrgentAdvice(ContentAction):
@@ -42,5 +43,7 @@ class ActionGuardrail(ContentAction):
         about = content_store().find(concept, "definition") if concept else None
         if about is None:
             return self.send(dispatcher, tracker, guardrail, "guardrail")
+        if guardrail.id == DOSE_ITEM:  # no figures beside a dose question: the medicine is a button
+            return self.send(dispatcher, tracker, guardrail, "guardrail", offer=[about])
         lead = f"{guardrail.answer}\nWhat the article says about this:"
         return self.send(dispatcher, tracker, about, "guardrail", lead=lead, topic="guardrail", content_id=guardrail.id)

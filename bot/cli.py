@@ -1,4 +1,4 @@
-"""The `sscbot` command: run the assistant, check and load content."""
+"""The `sscbot` command: run the assistant, check and load content, report answer ratings."""
 from __future__ import annotations
 
 import argparse
@@ -7,36 +7,70 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typing import List, Optional
 
 from bot import settings
 from bot.content_files import ContentError, load_library
 from bot.content_report import MAX_GRADE, check_items, report_lines
+from bot.dialogues.cli import add_commands as add_dialogue_commands
+from bot.feedback import FeedbackStore
+from bot.feedback import report_lines as feedback_report_lines
 from bot.launcher import Assistant, AssistantConfig, StartError
-from bot.store import ContentStore
+from bot.conversations import TrackerStoreError, purge, tracker_db_url
+from bot.store import ContentStore, unreachable
+
+
+def _settings_check() -> int:
+    """2, with the cause, when a setting is invalid or a database cannot be reached."""
+    try:
+        settings.widget_origins()
+        databases = {"content store": settings.database_url(), "tracker store": tracker_db_url(),
+                     "feedback store": settings.feedback_database_url()}
+    except (TrackerStoreError, ValueError) as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    for name, url in databases.items():
+        reason = unreachable(url)
+        if reason:
+            print(f"Cannot use the {name} database ({_shown_url(url)}): {reason}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def _shown_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "an invalid URL"
 
 
 def _run(args: argparse.Namespace) -> int:
-    if _content_check(args):
+    if _settings_check() or _content_check(args):
         return 2
     if not args.model.exists():
         print(f"No trained model at {args.model}: run `make train` first.", file=sys.stderr)
         return 2
-    config = AssistantConfig(rasa_port=args.port, action_port=args.action_port, model=args.model)
+    config = AssistantConfig(rasa_port=args.port, action_port=args.action_port, web_port=args.web_port,
+                             model=args.model)
     assistant = Assistant(config)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even if started in the background
     try:
-        print("Starting the action server and the Rasa server ...", flush=True)
+        print("Starting the action server, the Rasa server and the chat widget ...", flush=True)
         assistant.start()
         print(
             "\nThe assistant is ready.\n"
+            f"  Chat widget:             http://localhost:{config.web_port}/\n"
             f"  Chat in this terminal:   make shell\n"
             f"  Or over the REST webhook:\n"
             f"    curl -s -X POST {config.rasa_url}/webhooks/rest/webhook \\\n"
             "      -H 'Content-Type: application/json' \\\n"
             "      -d '{\"sender\": \"me\", \"message\": \"what helps calcinosis?\"}'\n"
-            "Press Ctrl-C to stop both servers.\n",
+            "Press Ctrl-C to stop the servers.\n",
             flush=True,
         )
         return assistant.wait()
@@ -76,6 +110,26 @@ def _content_report(args: argparse.Namespace) -> int:
     return 1 if any(c.grade > MAX_GRADE for c in checks) else 0
 
 
+def _feedback_report(args: argparse.Namespace) -> int:
+    """How patients rated each answer in the widget."""
+    ratings = FeedbackStore(settings.feedback_database_url()).per_item()
+    print("\n".join(feedback_report_lines(ratings)))
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    """Delete conversations whose last message is older than --days, with their ratings."""
+    try:
+        engine = create_engine(tracker_db_url())
+        senders = purge(engine, args.days)
+        ratings = FeedbackStore(settings.feedback_database_url()).forget(senders)
+    except (TrackerStoreError, SQLAlchemyError) as error:
+        print(f"Purge failed: {error}", file=sys.stderr)
+        return 2
+    print(f"Deleted {len(senders)} conversations older than {args.days:g} days, and {ratings} ratings.")
+    return 0
+
+
 def _shell(args: argparse.Namespace) -> int:
     if _content_check(args):
         return 2
@@ -90,13 +144,19 @@ def _shell(args: argparse.Namespace) -> int:
         assistant.stop()
 
 
+def _command_group(commands, name: str, help: str):
+    """A command with subcommands of its own, e.g. `sscbot content check`."""
+    return commands.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", required=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sscbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="start the action server and the Rasa server")
+    run = commands.add_parser("run", help="start the action server, the Rasa server and the chat widget")
     run.add_argument("--port", type=int, default=5005, help="Rasa server port (default 5005)")
     run.add_argument("--action-port", type=int, default=5055, help="action server port (default 5055)")
+    run.add_argument("--web-port", type=int, default=8080, help="chat widget port (default 8080)")
     run.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
     run.set_defaults(handler=_run)
 
@@ -105,15 +165,32 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
     shell.set_defaults(handler=_shell)
 
-    content = commands.add_parser("content", help="work with content/")
-    content_commands = content.add_subparsers(dest="content_command", required=True)
+    content_commands = _command_group(commands, "content", "work with content/")
     check = content_commands.add_parser("check", help="validate content/ and load it into the content store")
     check.set_defaults(handler=_content_check)
     report = content_commands.add_parser("report", help="readability and review dates of every item")
     report.add_argument("--max-age-days", type=int, default=None,
                         help="review age limit (default SSCBOT_REVIEW_MAX_AGE_DAYS or 730)")
     report.set_defaults(handler=_content_report)
+
+    feedback_commands = _command_group(commands, "feedback", "answer ratings from the chat widget")
+    feedback_commands.add_parser("report", help="helpful / not helpful counts per content item").set_defaults(
+        handler=_feedback_report)
+
+    purge_command = commands.add_parser("purge", help="delete conversations older than some days, with their ratings")
+    purge_command.add_argument("--days", type=_days, required=True,
+                               help="delete conversations whose last message is older than this")
+    purge_command.set_defaults(handler=_purge)
+
+    add_dialogue_commands(commands)
     return parser
+
+
+def _days(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (got {text})")
+    return value
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -1,4 +1,5 @@
-"""Start and stop the action server and the Rasa server together, on loopback.
+"""Start and stop the action server, the Rasa server and the widget's web server
+together, on loopback.
 
 Used by `sscbot run` (`make run`) and by the end-to-end tests, so both run the
 assistant the same way.
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,11 +20,19 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.settings import PROJECT_DIR
+from bot import settings
+from bot.settings import PROJECT_DIR, endpoints_file
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 240.0
 STOP_TIMEOUT_S = 20.0
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
 
 
 class StartError(RuntimeError):
@@ -33,8 +43,9 @@ class StartError(RuntimeError):
 class AssistantConfig:
     rasa_port: int = 5005
     action_port: int = 5055
+    web_port: int = 8080
     model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
-    endpoints: Path = PROJECT_DIR / "endpoints.yml"
+    endpoints: Path = field(default_factory=endpoints_file)
     credentials: Path = PROJECT_DIR / "credentials.yml"
     runtime_dir: Path = PROJECT_DIR / "var"
     tracker_db: Optional[Path] = None  # SQLite tracker file instead of the one in endpoints.yml
@@ -49,9 +60,13 @@ class AssistantConfig:
     def action_url(self) -> str:
         return f"http://{HOST}:{self.action_port}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://{HOST}:{self.web_port}"
+
 
 class Assistant:
-    """The two server processes; use as a context manager or call start/stop."""
+    """The server processes; use as a context manager or call start/stop."""
 
     def __init__(self, config: AssistantConfig):
         self.config = config
@@ -67,17 +82,35 @@ class Assistant:
     def start(self) -> None:
         try:
             self.start_actions()
-            self._spawn("rasa", self.rasa_command("run", "--interface", HOST, "--port", str(self.config.rasa_port)))
-            self._wait_ready("rasa", f"{self.config.rasa_url}/webhooks/rest/")
+            self._start("rasa", self.rasa_command("run", *self.rasa_server_args()),
+                        f"{self.config.rasa_url}/webhooks/rest/")
+            self.start_web()
         except BaseException:
             self.stop()
             raise
 
     def start_actions(self) -> None:
         self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
-        self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", str(self.config.action_port)])
-        self._wait_ready("actions", f"{self.config.action_url}/health")
+        self._start("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(self.config.action_port)], f"{self.config.action_url}/health")
+
+    def start_web(self) -> None:
+        """The widget's web server, talking to this run's Rasa server (started or not)."""
+        self._start("web", [sys.executable, "-m", "bot.web", "--host", HOST, "--port", str(self.config.web_port),
+                            "--rasa-url", self.config.rasa_url], f"{self.config.web_url}/health")
+
+    def rasa_server_args(self) -> List[str]:
+        """Loopback; the HTTP API only with a token or JWT; CORS only for the listed origins."""
+        args = ["--interface", HOST, "--port", str(self.config.rasa_port)]
+        token, jwt_secret = settings.api_token(), settings.api_jwt_secret()
+        if token or jwt_secret:
+            args.append("--enable-api")
+        if token:
+            args += ["--auth-token", token]
+        if jwt_secret:
+            args += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+        origins = settings.widget_origins()
+        return args + (["--cors", *origins] if origins else [])
 
     def rasa_command(self, *args: str) -> List[str]:
         """A `rasa` command line with this run's model, endpoints and credentials."""
@@ -101,6 +134,10 @@ class Assistant:
         path = self.config.runtime_dir / f"endpoints.{self.config.rasa_port}.yml"
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         return path
+
+    def _start(self, name: str, command: List[str], ready_url: str) -> None:
+        self._spawn(name, command)
+        self._wait_ready(name, ready_url)
 
     def _spawn(self, name: str, command: List[str]) -> None:
         output = None
@@ -134,8 +171,8 @@ class Assistant:
         return ":\n" + "\n".join(lines[-30:])
 
     def stop(self) -> None:
-        """Stop the Rasa server first (it talks to the actions), then the action server."""
-        for name in ("rasa", "actions"):
+        """Stop each server before the one it talks to: web, Rasa, actions."""
+        for name in ("web", "rasa", "actions"):
             process = self.processes.pop(name, None)
             if process is None or process.poll() is not None:
                 continue

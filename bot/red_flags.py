@@ -29,6 +29,8 @@ PILL_COUNT = re.compile(
     re.I,
 )
 
+URGENT_ITEM = "emergency.urgent"  # the urgent advice for any urgent message
+
 
 @dataclass(frozen=True)
 class RedFlag:
@@ -48,6 +50,10 @@ class RedFlagRules:
     def phrases(self) -> List[str]:
         every = [p for flag in self.flags for p in flag.phrases + flag.with_any]
         return every + [c for cues in self.cues.values() for c in cues]
+
+    def replies(self) -> Dict[str, str]:
+        """Red flag id -> the id of the emergency item that answers it."""
+        return {flag.id: flag.reply for flag in self.flags}
 
 
 @dataclass(frozen=True)

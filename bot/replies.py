@@ -52,6 +52,7 @@ def payload(
         "topic": topic or (item.topic if item else "out_of_scope"),
         "kind": kind,
         "content_id": content_id or (item.id if item else None),
+        "title": item.title if item else None,
         "source": source,
         "disclaimer": kind != "smalltalk",
     }

@@ -5,6 +5,8 @@ classifier alone.
 - a red flag found by the deterministic layer -> `report_urgent_symptom`;
 - else a dose, medicine-change or diagnosis question -> `ask_personal_advice`,
   also when only the classifier thought it urgent;
+- else a message in another language, or with no words at all (emoji only) ->
+  `nlu_fallback`, with `language` (`other` / `no_words`) for the reply to say so;
 - else, when the classifier said urgent but the red-flag words were negated, in
   the past or asked about, and nothing is said to happen now -> the classifier's
   next best intent.
@@ -19,10 +21,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components import UntrainedComponent
 from bot.guardrails import guardrail_reason
+from bot.language import LANGUAGE, not_english
 from bot.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
 
 URGENT = "report_urgent_symptom"
 PERSONAL_ADVICE = "ask_personal_advice"
+NOT_UNDERSTOOD = "nlu_fallback"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -42,7 +46,11 @@ class SafetyOverride(UntrainedComponent):
             return URGENT
         if guardrail_reason(message.get(TEXT), {e.get("entity") for e in entities}):
             return PERSONAL_ADVICE
+        language = not_english(message.get(TEXT))
+        if language:
+            message.set(LANGUAGE, language, add_to_output=True)
+            return NOT_UNDERSTOOD
         if predicted == URGENT and message.get(RED_FLAG_SET_ASIDE):
             ranking = message.get(INTENT_RANKING_KEY) or []
-            return next((r[INTENT_NAME_KEY] for r in ranking if r[INTENT_NAME_KEY] != URGENT), "nlu_fallback")
+            return next((r[INTENT_NAME_KEY] for r in ranking if r[INTENT_NAME_KEY] != URGENT), NOT_UNDERSTOOD)
         return None

@@ -19,6 +19,49 @@ def database_url() -> str:
     return os.environ.get("SSCBOT_DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'content.db'}")
 
 
+def feedback_database_url() -> str:
+    """Where the widget's answer ratings are kept: any SQLAlchemy URL; SQLite file by default."""
+    return os.environ.get("SSCBOT_FEEDBACK_DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'feedback.db'}")
+
+
+def widget_origins() -> tuple:
+    """Other sites allowed to embed the widget and call the servers (CORS), comma-separated;
+    none by default. `*` is refused: the sites must be named."""
+    origins = tuple(o.strip().rstrip("/") for o in os.environ.get("SSCBOT_WIDGET_ORIGINS", "").split(",") if o.strip())
+    if "*" in origins:
+        raise ValueError("SSCBOT_WIDGET_ORIGINS may not be '*': list the sites that embed the widget")
+    return origins
+
+
+def api_token() -> str:
+    """Rasa's HTTP API (trackers, models) is off unless a token (or a JWT secret) is set."""
+    return os.environ.get("SSCBOT_API_TOKEN", "")
+
+
+def api_jwt_secret() -> str:
+    return os.environ.get("SSCBOT_API_JWT_SECRET", "")
+
+
 def review_max_age_days() -> int:
     """Content reviewed longer ago than this is listed as overdue by `make content-report`."""
     return int(os.environ.get("SSCBOT_REVIEW_MAX_AGE_DAYS", "730"))
+
+
+def max_message_chars() -> int:
+    """Longer messages are not answered: the patient is asked to shorten them."""
+    return int(os.environ.get("SSCBOT_MAX_MESSAGE_CHARS", "1000"))
+
+
+def max_request_bytes() -> int:
+    """Larger request bodies to the Rasa server are refused with HTTP 413."""
+    return int(os.environ.get("SSCBOT_MAX_REQUEST_BYTES", str(64 * 1024)))
+
+
+def reply_timeout_s() -> float:
+    """After this long without a reply the patient gets the try-again fallback."""
+    return float(os.environ.get("SSCBOT_REPLY_TIMEOUT_S", "10"))
+
+
+def endpoints_file() -> Path:
+    """Rasa's endpoints.yml: the action server and the tracker store."""
+    return Path(os.environ.get("SSCBOT_ENDPOINTS", PROJECT_DIR / "endpoints.yml"))

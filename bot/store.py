@@ -12,6 +12,7 @@ from typing import Dict, List, Optional
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Text, create_engine, delete, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
 
 from bot.content_files import ContentItem, ContentLibrary, load_library
@@ -65,6 +66,19 @@ def create_db_engine(url: str):
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def unreachable(url: str) -> Optional[str]:
+    """Why the database at `url` cannot be used (connected to), or None if it can."""
+    try:
+        engine = create_db_engine(url)
+        try:
+            engine.connect().close()
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, OSError) as error:
+        return str(getattr(error, "orig", None) or error).splitlines()[0]
+    return None
 
 
 class ContentStore:

@@ -1,9 +1,13 @@
 """Shared fixtures. The content store of the tests lives in a temporary SQLite file,
-set before any test imports `actions` (which loads the store at import)."""
+set before any test imports `actions` (which loads the store at import).
+
+`assistant`: the real action server, Rasa server and widget web server, started on
+free loopback ports once per test run, with their own tracker, content and
+feedback databases (tests/e2e and tests/web use it)."""
 import os
 import shutil
-import socket
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,8 @@ os.environ.setdefault("SSCBOT_DATABASE_URL", f"sqlite:///{TEST_DIR / 'content.db
 
 from bot import settings  # noqa: E402  (after the environment is set)
 from bot.content_files import load_library  # noqa: E402
+from bot.launcher import Assistant, AssistantConfig, free_port  # noqa: E402
+from bot.rest_client import RestClient  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +34,35 @@ def content_copy(tmp_path):
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def assistant_config(tmp_path) -> AssistantConfig:
+    return AssistantConfig(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        runtime_dir=tmp_path / "run",
+        tracker_db=tmp_path / "tracker.db",
+        log_dir=tmp_path / "logs",
+        env={
+            "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'content.db'}",
+            "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.db'}",
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    with Assistant(assistant_config(tmp_path_factory.mktemp("assistant"))) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def client(assistant):
+    return RestClient(assistant.config.rasa_url)
+
+
+@pytest.fixture
+def sender():
+    return f"test-{uuid.uuid4().hex}"
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -39,8 +39,9 @@ def run(action, tracker_):
     return dispatcher.messages, [e for e in events if e.get("name") != "explained"]
 
 
-def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id=None):
-    """Text with answer, source, disclaimer and pointer; then the contract payload."""
+def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id=None, offered=()):
+    """Text with answer, source, disclaimer and pointer, buttons (`offered` ones first,
+    then the related items, then explanations); then the contract payload."""
     item = library.items[item_id]
     settings = library.settings
     assert len(messages) == 2
@@ -49,7 +50,9 @@ def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id
     assert settings["disclaimer"] in text and settings["physician_pointer"] in text
     if item.section:
         assert f"{SOURCE} ({item.section}), reviewed 2023-11-22." in text
-    titles = [b["title"] for b in messages[0]["buttons"]]
+    titles = [b["title"] for b in messages[0].get("buttons", [])]
+    assert titles[: len(offered)] == [library.items[o].title for o in offered]
+    titles = titles[len(offered):]
     assert titles[: len(item.related)] == [library.items[r].title for r in item.related]
     definitions = {i.title for i in library.items.values() if i.answers == "definition"}
     assert len(titles) - len(item.related) <= 2 and set(titles[len(item.related):]) <= definitions
@@ -60,6 +63,7 @@ def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id
         "topic": topic or item.topic,
         "kind": kind,
         "content_id": content_id or item_id,
+        "title": item.title,
         "source": expected_source,
         "disclaimer": True,
     }
@@ -120,17 +124,27 @@ def test_fixed_questions(library, intent, item_id):
 
 
 def test_a_button_opens_its_content_item(library):
-    messages, _ = run(
-        ActionAnswerQuestion(),
-        tracker('/ask_definition{"content_id": "heart.tests"}', "ask_definition", [entity("content_id", "heart.tests")]),
-    )
+    messages, _ = run(ActionAnswerQuestion(), button("heart.tests"))
     assert_medical_turn(messages, library, "heart.tests", "answer")
 
 
-def test_a_button_cannot_open_a_safety_text_as_an_answer(library):
-    forged = tracker('/ask_definition{"content_id": "emergency.urgent"}', "ask_definition",
-                     [entity("content_id", "emergency.urgent")])
-    messages, _ = run(ActionAnswerQuestion(), forged)
+def button(content_id):
+    return tracker(f'/ask_definition{{"content_id": "{content_id}"}}', "ask_definition",
+                   [entity("content_id", content_id)])
+
+
+@pytest.mark.parametrize("content_id, kind", [("out_of_scope.not_covered", "out_of_scope"),
+                                              ("guardrail.medicine_change", "guardrail"),
+                                              ("emergency.urgent", "emergency")])
+def test_a_button_opens_a_safety_text_in_its_own_kind(library, content_id, kind):
+    messages, events = run(ActionAnswerQuestion(), button(content_id))
+    assert_medical_turn(messages, library, content_id, kind)
+    assert events == []  # no follow-up context from a safety text
+
+
+@pytest.mark.parametrize("content_id", ["privacy.forgotten", "no.such_item"])
+def test_a_button_cannot_claim_a_conversation_was_forgotten_or_open_nothing(library, content_id):
+    messages, _ = run(ActionAnswerQuestion(), button(content_id))
     assert_medical_turn(messages, library, "out_of_scope.not_understood", "fallback")
 
 
@@ -144,7 +158,7 @@ def test_urgent_advice_comes_first(library):
     messages, events = run(ActionUrgentAdvice(), tracker("i have crushing chest pain", "report_urgent_symptom"))
     text = assert_medical_turn(messages, library, "emergency.urgent", "emergency")
     assert text.startswith(library.items["emergency.urgent"].answer)
-    assert [b["title"] for b in messages[0]["buttons"]] == [library.items["emergency.crisis"].title]
+    assert not messages[0]["buttons"], "nothing distracts from the urgent advice"
     assert events == []
 
 
@@ -172,6 +186,15 @@ def test_guardrail_adds_what_the_article_says_about_the_medicine(library):
     )
     assert text.startswith(library.items["guardrail.medicine_change"].answer)
     assert "10 mg" in text
+
+
+def test_a_dose_question_gets_no_figures_only_the_medicine_as_a_button(library):
+    messages, _ = run(
+        ActionGuardrail(), tracker("is 10mg prednisolone ok for me", "ask_personal_advice", [entity("treatment", "steroids")])
+    )
+    steroids = next(i for i in library.defining_items() if i.concept == "steroids")
+    text = assert_medical_turn(messages, library, "guardrail.dose", "guardrail", offered=[steroids.id])
+    assert "10 mg" not in text and steroids.answer not in text
 
 
 def test_out_of_scope_is_honest(library):

@@ -58,6 +58,7 @@ def test_calcinosis_answer_shows_source_and_buttons(client, sender, library):
         "topic": "skin",
         "kind": "answer",
         "content_id": item.id,
+        "title": item.title,
         "source": {"title": library.settings["source_title"], "section": item.section, "reviewed": "2023-11-22"},
         "disclaimer": True,
     }

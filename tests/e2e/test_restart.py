@@ -3,7 +3,7 @@ import pytest
 
 from bot.launcher import Assistant
 from bot.rest_client import RestClient
-from tests.e2e.conftest import assistant_config
+from tests.conftest import assistant_config
 
 
 @pytest.mark.e2e

@@ -1,0 +1,1 @@
+"""Benchmark: our assistant against Rasa's starter bot over the REST webhook (issue #7)."""

@@ -1,0 +1,73 @@
+"""The conversations Rasa keeps in its SQL tracker store (`events` table): find,
+read, forget one, purge old ones."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import sqlalchemy as sa
+import yaml
+
+from bot import settings
+from bot.settings import PROJECT_DIR
+
+EVENTS = sa.table("events", sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"),
+                  sa.column("data"), sa.column("id"))
+CHUNK = 500  # sender ids per DELETE (SQLite limits the parameters of one statement)
+
+
+class TrackerStoreError(RuntimeError):
+    """The tracker store is not configured as SQL, or cannot be read; the message says why."""
+
+
+def tracker_db_url(endpoints: Path | None = None) -> str:
+    """The SQLAlchemy URL of the SQL tracker store configured in endpoints.yml."""
+    endpoints = endpoints or settings.endpoints_file()
+    config = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
+    if str(config.get("type", "")).lower() != "sql":
+        raise TrackerStoreError(f"{endpoints} has no SQL tracker store")
+    values = {k: os.path.expandvars(str(v)) for k, v in config.items() if v is not None}
+    dialect = values.get("dialect", "sqlite")
+    if dialect == "sqlite":
+        return f"sqlite:///{PROJECT_DIR / values.get('db', 'rasa.db')}"
+    return sa.engine.URL.create(
+        dialect, username=values.get("username"), password=values.get("password"),
+        host=values.get("url"), port=int(values["port"]) if "port" in values else None, database=values.get("db"),
+    ).render_as_string(hide_password=False)
+
+
+def _run(engine: sa.engine.Engine, statement) -> Any:
+    """Rows of a query, or the row count of a delete, in one transaction."""
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(statement)
+            return result.fetchall() if result.returns_rows else result.rowcount
+    except sa.exc.SQLAlchemyError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise TrackerStoreError(f"cannot use the tracker store ({where}): {error.__class__.__name__}: "
+                                f"{getattr(error, 'orig', error)}") from None
+
+
+def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str, Any]]]:
+    """(type, event) of one conversation, in order."""
+    query = sa.select(EVENTS.c.type_name, EVENTS.c.data).where(EVENTS.c.sender_id == sender).order_by(EVENTS.c.id)
+    return [(type_name, json.loads(data)) for type_name, data in _run(engine, query)]
+
+
+def forget(engine: sa.engine.Engine, sender: str) -> int:
+    """Delete one conversation; the number of events deleted."""
+    return _run(engine, sa.delete(EVENTS).where(EVENTS.c.sender_id == sender))
+
+
+def purge(engine: sa.engine.Engine, days: float, now: float | None = None) -> List[str]:
+    """Delete every conversation whose last event is older than `days`; their sender ids."""
+    cutoff = (time.time() if now is None else now) - days * 86400
+    last = sa.func.max(EVENTS.c.timestamp)
+    old = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < cutoff)
+    senders = [row[0] for row in _run(engine, old)]
+    for start in range(0, len(senders), CHUNK):
+        _run(engine, sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + CHUNK])))
+    return senders

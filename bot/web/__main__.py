@@ -1,0 +1,49 @@
+"""Start the widget's web server: `python -m bot.web --port 8080 --rasa-url http://127.0.0.1:5005`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import settings
+from bot.content_files import ContentError
+from bot.feedback import FeedbackStore
+from bot.store import ContentStore
+from bot.web.server import create_app
+
+
+def load_content() -> ContentStore:
+    """The content the action server loaded into the store; loaded here if the store is empty."""
+    store = ContentStore(settings.database_url())
+    try:
+        store.refresh()
+    except SQLAlchemyError:  # no tables yet
+        pass
+    if not store.items():
+        store.load_dir(settings.content_dir())
+    return store
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
+    args = parser.parse_args(argv)
+    try:
+        origins = settings.widget_origins()
+        content = load_content()
+    except (ContentError, ValueError) as error:
+        print(f"Cannot start the widget server: {error}", file=sys.stderr)
+        return 2
+    feedback = FeedbackStore(settings.feedback_database_url())
+    app = create_app(args.rasa_url, content, feedback, origins)
+    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

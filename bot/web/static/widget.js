@@ -1,0 +1,561 @@
+/* The sscbot chat widget. One tag adds it to any page:
+ *   <script src="https://clinic.example/widget.js" data-title="..." data-accent="#0b5cab" defer></script>
+ * Settings (data-* attributes win over window.SSCBotSettings): server, title, accent, lang, strings.
+ * Plain JavaScript, no dependencies. Everything from the server or the user is put on the page
+ * with textContent, never as HTML.
+ */
+(() => {
+  "use strict";
+
+  const STRINGS = {
+    launcher: "Questions about scleroderma?",
+    title: "Scleroderma information",
+    close: "Close chat",
+    introHeading: "Before you start",
+    acknowledge: "I understand",
+    conversation: "Conversation",
+    inputLabel: "Your question",
+    send: "Send",
+    counter: "{count} of {max} characters",
+    limit: "You have reached the limit of {max} characters. Please keep your question shorter.",
+    you: "You said:",
+    assistant: "Assistant said:",
+    typing: "The assistant is typing",
+    urgent: "Urgent",
+    notSent: "Not sent yet",
+    noAnswer: "The assistant did not answer. Please try again, or ask in other words.",
+    unreachable: "We could not reach the assistant. Check your connection, then try again. Your message is kept.",
+    slow: "The assistant is taking too long to answer. Please try again. Your message is kept.",
+    retry: "Try again",
+    suggestions: "Suggested questions",
+    rateQuestion: "Was this answer helpful?",
+    helpful: "Helpful",
+    notHelpful: "Not helpful",
+    rated: "Thank you for your feedback.",
+    rateFailed: "Your rating could not be saved. Please try again.",
+    startOver: "Start over",
+    confirmStartOver: "Clear this conversation and start again?",
+    questions: "Questions for my doctor",
+    questionsHeading: "Questions to ask my doctor",
+    questionsIntro: "The topics you asked about. You can take this list to your next appointment.",
+    questionsEmpty: "Nothing yet: the topics you ask about will be listed here.",
+    copy: "Copy list",
+    print: "Print list",
+    copied: "The list is copied.",
+    copyFailed: "Copying is not possible here. Please select the list and copy it.",
+  };
+  const DEFAULT_ACCENT = "#0b5cab";
+  const FETCH_TIMEOUT_MS = 20000;
+  const HISTORY_LIMIT = 200;
+  const SENDER = /^[A-Za-z0-9_-]{8,64}$/;
+  const FORGOTTEN = "privacy.forgotten"; // content id of the reply to "forget me"
+  const DOCTOR_KINDS = ["answer", "guardrail"];
+  const ICONS = {
+    chat: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z",
+    close: "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z",
+    warning: "M1 21h22L12 2 1 21zm12-3h-2v-2h2v2zm0-4h-2v-4h2v4z",
+  };
+
+  const script = document.currentScript;
+  const settings = readSettings();
+  const t = settings.strings;
+  const storageKey = `sscbot.conversation:${settings.server}`;
+  let state = loadState();
+  let maxChars = 500;
+  let busy = false;
+  const nodes = new WeakMap(); // entry -> its <li>
+
+  /* ---------- settings ---------- */
+
+  function readSettings() {
+    const global = window.SSCBotSettings || {};
+    const data = script ? script.dataset : {};
+    const scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+    const strings = { ...STRINGS, ...(global.strings || {}), ...parseJson(data.strings) };
+    return {
+      server: String(data.server || global.server || scriptOrigin).replace(/\/+$/, ""),
+      title: data.title || global.title || strings.title,
+      accent: checkedAccent(data.accent || global.accent),
+      lang: data.lang || global.lang || document.documentElement.lang || "en",
+      strings,
+    };
+  }
+
+  function parseJson(text) {
+    if (!text) return {};
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      console.warn("sscbot: data-strings is not valid JSON; using the default texts.");
+      return {};
+    }
+  }
+
+  /* An accent colour is used behind white text: refused unless it keeps a 4.5:1 contrast. */
+  function checkedAccent(value) {
+    if (!value) return DEFAULT_ACCENT;
+    const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
+    if (match && contrastWithWhite(match[1]) >= 4.5) return value;
+    console.warn(`sscbot: accent ${value} is not a #rgb/#rrggbb colour with 4.5:1 contrast to white text.`);
+    return DEFAULT_ACCENT;
+  }
+
+  function contrastWithWhite(hex) {
+    const full = hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex;
+    const [r, g, b] = [0, 2, 4].map((i) => {
+      const c = parseInt(full.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+  }
+
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  }
+
+  /* ---------- the conversation, kept in this browser ---------- */
+
+  function newSender() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function freshState() {
+    return { sender: newSender(), acknowledged: false, open: false, entries: [] };
+  }
+
+  function loadState() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(storageKey));
+      if (saved && SENDER.test(saved.sender) && Array.isArray(saved.entries)) return saved;
+    } catch (error) {
+      /* storage blocked or damaged: start afresh */
+    }
+    return freshState();
+  }
+
+  function save() {
+    state.entries = state.entries.slice(-HISTORY_LIMIT);
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(state));
+    } catch (error) {
+      /* storage blocked or full: the conversation lives on in this page */
+    }
+  }
+
+  /* ---------- talking to the server ---------- */
+
+  class Failure extends Error {
+    constructor(status, message) {
+      super(message || `HTTP ${status}`);
+      this.status = status; // 0: not reached
+      this.serverMessage = message;
+    }
+  }
+
+  async function api(path, body) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+    const options = body === undefined
+      ? { method: "GET" }
+      : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+    try {
+      const response = await fetch(settings.server + path, { ...options, credentials: "omit", signal: controller.signal });
+      const data = await response.json().catch(() => null);
+      if (!response.ok) throw new Failure(response.status, data && typeof data.error === "string" ? data.error : null);
+      return data;
+    } catch (error) {
+      if (error instanceof Failure) throw error;
+      throw new Failure(controller.signal.aborted ? 504 : 0, null);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function failureText(failure) {
+    if (failure.status === 504) return t.slow;
+    if (failure.status === 0 || failure.status >= 500) return t.unreachable;
+    return failure.serverMessage || t.unreachable;
+  }
+
+  /* Rasa's messages as entries: each text, its buttons, and the answer contract after it. */
+  function botEntries(messages) {
+    const entries = [];
+    for (const message of Array.isArray(messages) ? messages : []) {
+      if (typeof message.text === "string" && message.text) {
+        const buttons = (message.buttons || []).filter((b) => typeof b.title === "string" && typeof b.payload === "string");
+        entries.push({ role: "bot", text: message.text, buttons: buttons.map(({ title, payload }) => ({ title, payload })) });
+      } else if (message.custom && typeof message.custom === "object" && entries.length) {
+        const { kind, content_id: contentId, title } = message.custom;
+        entries[entries.length - 1].contract = { kind, contentId, title };
+      }
+    }
+    return entries;
+  }
+
+  /* ---------- building the page ---------- */
+
+  function el(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (name === "text") node.textContent = value;
+      else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value);
+    }
+    node.append(...children);
+    return node;
+  }
+
+  function icon(name) {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "sscbot-icon");
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
+  }
+
+  function button(label, onclick, className = "sscbot-button", extra = {}) {
+    return el("button", { type: "button", class: className, onclick, ...extra }, label);
+  }
+
+  const ui = {};
+
+  function build() {
+    ui.launcher = el("button", {
+      type: "button", class: "sscbot-launcher", "aria-expanded": "false", "aria-controls": "sscbot-panel", onclick: toggle,
+    }, icon("chat"), el("span", { text: t.launcher }));
+
+    ui.introText = el("div", { class: "sscbot-intro-text" });
+    ui.acknowledge = button(t.acknowledge, acknowledge, "sscbot-button sscbot-primary");
+    ui.intro = el("section", { class: "sscbot-intro", "aria-labelledby": "sscbot-intro-heading" },
+      el("h3", { id: "sscbot-intro-heading", text: t.introHeading }), ui.introText, ui.acknowledge);
+
+    ui.messages = el("ol", { class: "sscbot-messages" });
+    ui.log = el("div", { class: "sscbot-log", role: "log", "aria-live": "polite", "aria-label": t.conversation }, ui.messages);
+    ui.typing = el("p", { class: "sscbot-typing", role: "status" });
+    ui.errorText = el("p");
+    ui.retry = button(t.retry, null, "sscbot-button sscbot-primary");
+    ui.error = el("div", { class: "sscbot-error", role: "alert", hidden: "" }, ui.errorText, ui.retry);
+
+    ui.input = el("textarea", {
+      id: "sscbot-input", class: "sscbot-input", rows: "2", maxlength: String(maxChars),
+      "aria-describedby": "sscbot-count sscbot-limit", autocomplete: "off",
+    });
+    ui.input.addEventListener("input", updateCount);
+    ui.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        ui.form.requestSubmit();
+      }
+    });
+    ui.count = el("p", { id: "sscbot-count", class: "sscbot-count" });
+    ui.limit = el("p", { id: "sscbot-limit", class: "sscbot-limit", role: "status" });
+    ui.form = el("form", { class: "sscbot-form", hidden: "" },
+      el("div", { class: "sscbot-form-top" }, el("label", { for: "sscbot-input", class: "sscbot-label", text: t.inputLabel }), ui.count),
+      el("div", { class: "sscbot-row" }, ui.input, el("button", { type: "submit", class: "sscbot-button sscbot-primary sscbot-send" }, t.send)),
+      ui.limit);
+    ui.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitTyped();
+    });
+
+    ui.questionsToggle = button(t.questions, toggleQuestions, "sscbot-button",
+      { "aria-expanded": "false", "aria-controls": "sscbot-questions" });
+    ui.questionsList = el("ul", { class: "sscbot-questions-list" });
+    ui.questionsStatus = el("p", { class: "sscbot-questions-status", role: "status" });
+    ui.questions = el("section", { id: "sscbot-questions", class: "sscbot-questions", "aria-labelledby": "sscbot-questions-heading", hidden: "" },
+      el("h3", { id: "sscbot-questions-heading", text: t.questionsHeading }),
+      el("p", { text: t.questionsIntro }), ui.questionsList,
+      el("div", { class: "sscbot-row" }, button(t.copy, copyQuestions), button(t.print, printQuestions)),
+      ui.questionsStatus);
+
+    ui.panel = el("section", { id: "sscbot-panel", class: "sscbot-panel", role: "dialog", "aria-labelledby": "sscbot-title", hidden: "" },
+      el("header", { class: "sscbot-header" },
+        el("h2", { id: "sscbot-title", text: settings.title }),
+        button(icon("close"), close, "sscbot-button sscbot-close", { "aria-label": t.close }),
+        el("div", { class: "sscbot-toolbar" }, ui.questionsToggle, button(t.startOver, startOver))),
+      ui.body = el("div", { class: "sscbot-body" }, ui.intro, ui.questions, ui.log, ui.typing, ui.error),
+      ui.form);
+    ui.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") close();
+    });
+
+    ui.root = el("aside", { class: "sscbot", lang: settings.lang, "aria-label": settings.title, "data-state": "loading" },
+      ui.launcher, ui.panel);
+    ui.root.style.setProperty("--sscbot-accent", settings.accent);
+    document.head.append(el("link", { rel: "stylesheet", href: `${settings.server}/widget.css` }));
+    document.body.append(ui.root);
+  }
+
+  /* ---------- showing the conversation ---------- */
+
+  function renderEntry(entry, isNew) {
+    const urgent = entry.contract && entry.contract.kind === "emergency";
+    const kind = entry.role === "user" ? "user" : urgent ? "emergency" : "bot";
+    const li = el("li", { class: `sscbot-msg sscbot-msg--${kind}` },
+      el("span", { class: "sscbot-visually-hidden", text: entry.role === "user" ? t.you : t.assistant }));
+    const text = el("p", { class: "sscbot-text", text: entry.text });
+    if (urgent) {
+      const label = el("strong", { class: "sscbot-urgent" }, icon("warning"), t.urgent);
+      li.append(el("div", isNew ? { role: "alert" } : {}, label, text)); // announced at once when it arrives
+    } else {
+      li.append(text);
+    }
+    if (entry.status === "failed") li.append(el("span", { class: "sscbot-not-sent", text: t.notSent }));
+    if (entry.buttons && entry.buttons.length) {
+      li.append(el("div", { class: "sscbot-quick", role: "group", "aria-label": t.suggestions },
+        ...entry.buttons.map((b) => button(b.title, () => send(b.payload, b.title), "sscbot-button sscbot-chip"))));
+    }
+    if (entry.contract && entry.contract.kind === "answer" && entry.contract.contentId) li.append(ratingGroup(entry));
+    nodes.set(entry, li);
+    return li;
+  }
+
+  function ratingGroup(entry) {
+    const status = el("p", { class: "sscbot-rating-status", role: "status" });
+    const choices = [["helpful", t.helpful], ["not_helpful", t.notHelpful]].map(([rating, label]) =>
+      button(label, () => rate(entry, rating, choices, status), "sscbot-button sscbot-rate", {
+        "aria-pressed": String(entry.rating === rating), "data-rating": rating,
+      }));
+    return el("div", { class: "sscbot-rating", role: "group", "aria-label": t.rateQuestion },
+      el("span", { "aria-hidden": "true", text: t.rateQuestion }), ...choices, status);
+  }
+
+  async function rate(entry, rating, choices, status) {
+    try {
+      await api("/api/feedback", { sender: state.sender, content_id: entry.contract.contentId, rating });
+      entry.rating = rating;
+      save();
+      choices.forEach((choice) => choice.setAttribute("aria-pressed", String(choice.dataset.rating === rating)));
+      status.textContent = t.rated;
+    } catch (failure) {
+      status.textContent = t.rateFailed;
+    }
+  }
+
+  function addEntries(entries, isNew) {
+    state.entries.push(...entries);
+    save();
+    const added = entries.map((entry) => renderEntry(entry, isNew));
+    ui.messages.append(...added);
+    // an answer is read from its start; after a question of one's own, the end is shown
+    ui.body.scrollTop = entries[0]?.role === "bot" ? added[0].offsetTop : ui.body.scrollHeight;
+    if (!ui.questions.hidden) renderQuestions();
+  }
+
+  function refreshEntry(entry) {
+    const old = nodes.get(entry);
+    if (old) old.replaceWith(renderEntry(entry, false));
+  }
+
+  /* Quick replies belong to the last answer: older ones go once the person says something new. */
+  function dropQuickReplies() {
+    for (const entry of state.entries) {
+      if (entry.buttons && entry.buttons.length) {
+        entry.buttons = [];
+        refreshEntry(entry);
+      }
+    }
+  }
+
+  /* ---------- sending ---------- */
+
+  function submitTyped() {
+    const text = ui.input.value.trim();
+    if (!text || busy) return;
+    ui.input.value = "";
+    updateCount();
+    send(text, text);
+  }
+
+  function send(message, shown) {
+    if (busy) return;
+    const entry = { role: "user", text: shown, message };
+    dropQuickReplies();
+    addEntries([entry], true);
+    deliver(entry);
+  }
+
+  async function deliver(entry) {
+    busy = true;
+    hideError();
+    ui.typing.textContent = t.typing;
+    ui.typing.classList.add("is-active");
+    try {
+      const messages = await api("/api/chat", { sender: state.sender, message: entry.message });
+      delete entry.status;
+      refreshEntry(entry);
+      const replies = botEntries(messages);
+      if (replies.some((reply) => reply.contract && reply.contract.contentId === FORGOTTEN)) forgetLocally();
+      if (replies.length) addEntries(replies, true);
+      else showError(t.noAnswer, null);
+    } catch (failure) {
+      entry.status = "failed";
+      refreshEntry(entry);
+      save();
+      showError(failureText(failure), () => deliver(entry));
+    } finally {
+      busy = false;
+      ui.typing.textContent = "";
+      ui.typing.classList.remove("is-active");
+    }
+  }
+
+  function showError(text, retry) {
+    ui.errorText.textContent = text;
+    ui.retry.hidden = !retry;
+    ui.retry.onclick = retry;
+    ui.error.hidden = false;
+    if (retry && !ui.panel.hidden && !ui.input.value) ui.retry.focus(); // not while someone types
+  }
+
+  function hideError() {
+    ui.error.hidden = true;
+  }
+
+  function updateCount() {
+    const count = ui.input.value.length;
+    ui.count.textContent = format(t.counter, { count, max: maxChars });
+    ui.limit.textContent = count >= maxChars ? format(t.limit, { max: maxChars }) : "";
+  }
+
+  /* ---------- the disclaimer, from the server, before the first message ---------- */
+
+  async function loadIntro() {
+    try {
+      const intro = await api("/api/intro");
+      ui.introText.replaceChildren(
+        el("p", { text: intro.welcome }), el("p", { class: "sscbot-disclaimer", text: `${intro.disclaimer} ${intro.physician_pointer}` }));
+      maxChars = intro.max_message_chars;
+      ui.input.maxLength = maxChars;
+      updateCount();
+      hideError();
+      showAcknowledged();
+      ui.root.dataset.state = "ready";
+      performance.mark("sscbot-ready"); // for the host site's own measurements
+      const last = state.entries[state.entries.length - 1];
+      if (last && last.status === "failed") showError(t.unreachable, () => deliver(last)); // left unsent last time
+    } catch (failure) {
+      showError(failureText(failure), loadIntro);
+    }
+  }
+
+  function showAcknowledged() {
+    ui.acknowledge.hidden = state.acknowledged;
+    ui.intro.classList.toggle("is-acknowledged", state.acknowledged);
+    ui.form.hidden = !state.acknowledged;
+  }
+
+  function acknowledge() {
+    state.acknowledged = true;
+    save();
+    showAcknowledged();
+    ui.input.focus();
+  }
+
+  /* ---------- opening, closing, starting over ---------- */
+
+  function open(focus = true) {
+    ui.panel.hidden = false;
+    ui.launcher.setAttribute("aria-expanded", "true");
+    ui.root.classList.add("is-open");
+    state.open = true;
+    save();
+    ui.body.scrollTop = ui.body.scrollHeight;
+    if (focus) (state.acknowledged ? ui.input : ui.acknowledge).focus();
+  }
+
+  function close() {
+    ui.panel.hidden = true;
+    ui.launcher.setAttribute("aria-expanded", "false");
+    ui.root.classList.remove("is-open");
+    state.open = false;
+    save();
+    ui.launcher.focus();
+  }
+
+  function toggle() {
+    if (ui.panel.hidden) open();
+    else close();
+  }
+
+  /* The server forgot the conversation ("forget me"): so does this browser. */
+  function forgetLocally() {
+    state = { ...freshState(), acknowledged: true, open: true };
+    ui.messages.replaceChildren();
+    renderQuestions();
+  }
+
+  function startOver() {
+    if (!window.confirm(t.confirmStartOver)) return;
+    state = { ...freshState(), open: true };
+    save();
+    ui.messages.replaceChildren();
+    ui.input.value = "";
+    updateCount();
+    hideError();
+    renderQuestions();
+    showAcknowledged();
+    ui.acknowledge.focus();
+  }
+
+  /* ---------- questions to ask my doctor ---------- */
+
+  function doctorTopics() {
+    const titles = state.entries
+      .filter((e) => e.contract && DOCTOR_KINDS.includes(e.contract.kind) && typeof e.contract.title === "string")
+      .map((e) => e.contract.title);
+    return [...new Set(titles)];
+  }
+
+  function renderQuestions() {
+    const topics = doctorTopics();
+    ui.questionsList.replaceChildren(...(topics.length
+      ? topics.map((title) => el("li", { text: title }))
+      : [el("li", { class: "sscbot-empty", text: t.questionsEmpty })]));
+    ui.questionsStatus.textContent = "";
+  }
+
+  function toggleQuestions() {
+    const show = ui.questions.hidden;
+    if (show) renderQuestions();
+    ui.questions.hidden = !show;
+    ui.questionsToggle.setAttribute("aria-expanded", String(show));
+    if (show) ui.body.scrollTop = ui.questions.offsetTop;
+  }
+
+  async function copyQuestions() {
+    const text = [t.questionsHeading, ...doctorTopics().map((title) => `- ${title}`)].join("\n");
+    try {
+      await navigator.clipboard.writeText(text);
+      ui.questionsStatus.textContent = t.copied;
+    } catch (error) {
+      ui.questionsStatus.textContent = t.copyFailed;
+    }
+  }
+
+  function printQuestions() {
+    document.documentElement.classList.add("sscbot-printing");
+    window.addEventListener("afterprint", () => document.documentElement.classList.remove("sscbot-printing"), { once: true });
+    window.print();
+  }
+
+  /* ---------- start ---------- */
+
+  function start() {
+    build();
+    ui.messages.append(...state.entries.map((entry) => renderEntry(entry, false)));
+    updateCount();
+    showAcknowledged();
+    if (state.open) open(false);
+    loadIntro();
+  }
+
+  // without `defer` in the <head>, the page's body is not there yet
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

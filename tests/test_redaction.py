@@ -1,0 +1,38 @@
+"""Personal details typed by a patient are replaced before anything is stored;
+medical figures stay."""
+import pytest
+
+from bot.redaction import redact
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my email is Jane.Doe+ssc@example.co.uk, what helps calcinosis?",
+     "my email is [email], what helps calcinosis?"),
+    ("call me on +44 20 7946 0958 or 07700 900123", "call me on [phone] or [phone]"),
+    ("my number is (555) 123-4567", "my number is [phone]"),
+    ("my number is 555.123.4567!", "my number is [phone]!"),
+    ("born 03/05/1960", "born [date]"),
+    ("DOB: 1960-05-03", "DOB: [date]"),
+    ("I was born on 3rd May 1960 and have Raynaud's", "I was born on [date] and have Raynaud's"),
+    ("born in 1958", "born [date]"),
+    ("my birthday is May 3, 1960", "my birthday is [date]"),
+    ("I live at 221B Baker Street, London NW1 6XE", "I live at [address], London [postcode]"),
+    ("12 Rose Lane", "[address]"),
+])
+def test_personal_details_are_replaced(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "my blood pressure is 190/120 right now",
+    "I took 20 tablets",
+    "prednisolone over 10 mg per day",
+    "since 2019 my fingers go white",
+    "I am 45 and have had 3 ulcers",
+    "WHO class 3 breathlessness",
+    "what are PDE5 inhibitors?",
+    "call 911",
+    "12 of the 20 patients improved",
+])
+def test_medical_figures_and_ordinary_numbers_are_kept(text):
+    assert redact(text) == text

@@ -1,0 +1,59 @@
+"""axe-core on the page in each main state, on a desktop and a 360 px phone: no serious or
+critical violation. Each state's axe results go to results/axe/ and a screenshot to
+results/screenshots/, for a person to look at."""
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.web.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+BLOCKING = {"serious", "critical"}
+
+
+def check_state(widget, results_dir, name):
+    """Screenshot the page, run axe on it, save both; the serious or critical violations."""
+    widget.page.screenshot(path=str(results_dir / "screenshots" / f"{name}.png"))
+    results = Axe().run(widget.page, options={"resultTypes": ["violations"]}).response
+    violations, needs_review = (
+        [{"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+         for v in results[kind]]
+        for kind in ("violations", "incomplete")
+    )
+    (results_dir / "axe" / f"{name}.json").write_text(json.dumps(
+        {"state": name, "axe_version": results["testEngine"]["version"], "url": results["url"],
+         "violations": violations, "needs_review": needs_review}, indent=2))
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_main_states_have_no_serious_accessibility_violations(viewport, new_widget, results_dir, request):
+    size = request.node.callspec.id
+    widget = new_widget(viewport)
+    found = {}
+
+    def state(name):
+        found[name] = check_state(widget, results_dir, f"{size}-{name}")
+
+    widget.wait_ready()
+    state("1-closed")
+    widget.open()
+    state("2-disclaimer")
+    widget.acknowledge_button.click()
+    widget.ask("what helps calcinosis?")
+    widget.last_answer.scroll_into_view_if_needed()
+    state("3-answer")
+    widget.last_answer.get_by_role("button", name="Helpful", exact=True).click()
+    expect(widget.last_answer).to_contain_text("Thank you for your feedback.")
+    state("4-rated")
+    widget.ask("I have crushing chest pain right now")
+    state("5-emergency")
+    widget.page.get_by_role("button", name="Questions for my doctor").click()
+    state("6-doctor-questions")
+    widget.input.fill("x" * 600)
+    state("7-length-limit")
+
+    assert found == {name: [] for name in found}

@@ -1,0 +1,189 @@
+"""The widget's web server on its own, in front of the session's real Rasa server:
+request checks, the proxy's errors, security headers and origins, with a real content
+store and feedback store."""
+import asyncio
+import json
+import os
+import signal
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot import settings
+from bot.conversations import events_of
+from bot.feedback import FeedbackStore
+from bot.launcher import free_port
+from bot.store import ContentStore
+from bot.web.server import create_app
+
+OTHER_SITE = "https://charity.example"
+LIMIT = settings.max_message_chars()
+
+
+@pytest.fixture(scope="module")
+def content():
+    store = ContentStore(settings.database_url())
+    store.load_dir(settings.content_dir())
+    return store
+
+
+@pytest.fixture
+def feedback(tmp_path):
+    return FeedbackStore(f"sqlite:///{tmp_path / 'feedback.db'}")
+
+
+@pytest.fixture
+def sender():
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def stored(assistant):
+    """The user messages the real Rasa server keeps for a sender."""
+    engine = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
+    yield lambda sender: [e["text"] for kind, e in events_of(engine, sender) if kind == "user"]
+    engine.dispose()
+
+
+def call(content, feedback, rasa_url, method, path, rasa_timeout_s=15.0, **kwargs):
+    """One request to a fresh widget server in front of `rasa_url`: status, headers, body."""
+    async def run():
+        app = create_app(rasa_url, content, feedback, allowed_origins=[OTHER_SITE], rasa_timeout_s=rasa_timeout_s)
+        async with TestClient(TestServer(app)) as client:
+            response = await client.request(method, path, **kwargs)
+            return response.status, response.headers, await response.text()
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def api(content, feedback, assistant):
+    """Calls a widget server whose Rasa is the session's real one (or `rasa_url=`)."""
+    def request(method, path, rasa_url=assistant.config.rasa_url, **kwargs):
+        return call(content, feedback, rasa_url, method, path, **kwargs)
+
+    return request
+
+
+def error_of(result):
+    status, _, body = result
+    return status, json.loads(body)["error"]
+
+
+def test_chat_is_forwarded_to_rasa_and_its_reply_returned_unchanged(api, sender, stored):
+    status, _, body = api("POST", "/api/chat", json={"sender": sender, "message": " what helps calcinosis? "})
+    messages = json.loads(body)
+    assert status == 200
+    assert [m["custom"]["content_id"] for m in messages if "custom" in m] == ["welcome", "skin.calcinosis_treatments"]
+    assert all(m["recipient_id"] == sender for m in messages)
+    assert stored(sender) == ["what helps calcinosis?"]
+
+
+@pytest.mark.parametrize("request_kwargs, expected", [
+    ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, (400, "The request is not valid JSON.")),
+    ({"json": ["hello"]}, (400, "The request must be a JSON object.")),
+    ({"data": "sender=x", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+     (415, "Send the request as JSON (Content-Type: application/json).")),
+    ({"json": {"message": "   "}}, (400, "message must be some text.")),
+    ({"json": {"message": 42}}, (400, "message must be some text.")),
+    ({"json": {"sender": "me", "message": "hello"}}, (400, "sender must be 8 to 64 letters, digits, '-' or '_'.")),
+    ({"json": {"sender": "../../etc/passwd", "message": "hello"}},
+     (400, "sender must be 8 to 64 letters, digits, '-' or '_'.")),
+    ({"json": {"message": "a" * (LIMIT + 1)}},
+     (413, f"Your message is too long: please use at most {LIMIT} characters.")),
+    ({"json": {"message": "a" * 10_000}}, (413, "The request is too large (at most 8192 bytes).")),
+])
+def test_bad_chat_requests_get_a_clear_error_and_never_reach_rasa(api, sender, stored, request_kwargs, expected):
+    body = request_kwargs.get("json")
+    if isinstance(body, dict):
+        request_kwargs = {**request_kwargs, "json": {"sender": sender, **body}}
+    assert error_of(api("POST", "/api/chat", **request_kwargs)) == expected
+    assert stored(request_kwargs["json"]["sender"] if isinstance(body, dict) else sender) == []
+
+
+def test_a_message_at_the_length_limit_is_accepted(api, sender, stored):
+    status, _, _ = api("POST", "/api/chat", json={"sender": sender, "message": "a" * LIMIT})
+    assert status == 200 and stored(sender) == ["a" * LIMIT]
+
+
+def test_rasa_down_or_answering_an_error_is_a_clear_502(api, sender):
+    down = f"http://127.0.0.1:{free_port()}"
+    for rasa_url in (down, f"{down}/nowhere"):
+        result = api("POST", "/api/chat", rasa_url=rasa_url, json={"sender": sender, "message": "hello"})
+        assert error_of(result) == (502, "The assistant cannot be reached right now. Please try again in a moment.")
+
+
+def test_rasa_slow_is_a_clear_504(api, assistant, sender):
+    rasa = assistant.processes["rasa"]
+    os.killpg(rasa.pid, signal.SIGSTOP)
+    try:
+        result = api("POST", "/api/chat", rasa_timeout_s=0.5, json={"sender": sender, "message": "hello"})
+    finally:
+        os.killpg(rasa.pid, signal.SIGCONT)
+    assert error_of(result) == (504, "The assistant is taking too long to answer. Please try again.")
+
+
+def test_the_intro_comes_from_the_content_store(api, library):
+    status, _, body = api("GET", "/api/intro")
+    assert status == 200
+    assert json.loads(body) == {
+        "welcome": library.settings["welcome"],
+        "disclaimer": library.settings["disclaimer"],
+        "physician_pointer": library.settings["physician_pointer"],
+        "max_message_chars": LIMIT,
+    }
+
+
+def test_a_rating_is_stored(api, feedback, sender):
+    rating = {"sender": sender, "content_id": "skin.calcinosis_treatments", "rating": "helpful"}
+    status, _, body = api("POST", "/api/feedback", json=rating)
+    assert (status, json.loads(body)) == (200, {"stored": True})
+    assert [(r.content_id, r.helpful, r.not_helpful) for r in feedback.per_item()] == [("skin.calcinosis_treatments", 1, 0)]
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"rating": "meh"}, "rating must be one of: helpful, not_helpful."),
+    ({"rating": None}, "rating must be one of: helpful, not_helpful."),
+    ({"content_id": "skin.nothing_like_this"}, "content_id must name an answer of the assistant."),
+    ({"content_id": ["skin.calcinosis_treatments"]}, "content_id must name an answer of the assistant."),
+    ({"sender": ""}, "sender must be 8 to 64 letters, digits, '-' or '_'."),
+])
+def test_bad_ratings_are_refused(api, feedback, sender, change, expected):
+    rating = {"sender": sender, "content_id": "skin.calcinosis_treatments", "rating": "helpful", **change}
+    assert error_of(api("POST", "/api/feedback", json=rating)) == (400, expected)
+    assert feedback.per_item() == []
+
+
+@pytest.mark.parametrize("path, content_type", [
+    ("/", "text/html"), ("/widget.js", "text/javascript"), ("/widget.css", "text/css"), ("/api/intro", "application/json"),
+])
+def test_files_and_api_carry_the_security_headers(api, path, content_type):
+    status, headers, _ = api("GET", path)
+    assert status == 200 and headers["Content-Type"].startswith(content_type)
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_unknown_api_paths_and_methods_get_json_errors(api):
+    assert error_of(api("GET", "/api/nothing")) == (404, "Not Found")
+    assert error_of(api("GET", "/api/chat")) == (405, "Method Not Allowed")
+
+
+def test_only_configured_sites_may_call_the_api_cross_origin(api, sender, stored):
+    status, headers, _ = api("POST", "/api/chat", json={"sender": sender, "message": "hello"},
+                             headers={"Origin": OTHER_SITE})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == OTHER_SITE and headers["Vary"] == "Origin"
+
+    status, headers, _ = api("OPTIONS", "/api/chat", headers={"Origin": OTHER_SITE, "Access-Control-Request-Method": "POST"})
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == OTHER_SITE
+    assert headers["Access-Control-Allow-Headers"] == "Content-Type"
+
+    result = api("POST", "/api/chat", json={"sender": sender, "message": "what is raynaud's?"},
+                 headers={"Origin": "https://elsewhere.example"})
+    assert error_of(result) == (403, "This site may not use the assistant.")
+    assert "Access-Control-Allow-Origin" not in result[1]
+    assert stored(sender) == ["hello"]  # the refused message never reached Rasa

@@ -1,0 +1,262 @@
+"""The chat widget in Debian's Chromium against the real servers: what a patient sees and does."""
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, select, text
+
+from bot.feedback import FeedbackRow
+from bot.settings import max_message_chars
+from tests.web.conftest import DESKTOP, PHONE
+
+LIMIT = max_message_chars()
+
+ZOOMED_200 = {"width": DESKTOP["width"] // 2, "height": DESKTOP["height"] // 2}  # the desktop at 200 % zoom
+
+pytestmark = pytest.mark.e2e
+
+CALCINOSIS = "skin.calcinosis_treatments"
+SOURCE = "From: Treatment Options for Refractory Systemic Sclerosis (Refractory Skin Involvement), reviewed 2023-11-22."
+
+
+def test_the_disclaimer_comes_first_and_must_be_acknowledged(widget, library):
+    widget.open()
+    intro = widget.page.get_by_role("region", name="Before you start")
+    expect(intro).to_contain_text(library.settings["disclaimer"])
+    expect(intro).to_contain_text(library.settings["physician_pointer"])
+    expect(widget.input).to_be_hidden()
+    expect(widget.acknowledge_button).to_be_focused()
+    widget.acknowledge_button.click()
+    expect(widget.input).to_be_visible()
+    expect(widget.input).to_be_focused()
+    expect(intro).to_contain_text(library.settings["disclaimer"])  # and it stays in view
+
+
+def test_an_answer_shows_its_source_and_the_physician_pointer(widget, library):
+    widget.start()
+    widget.type("what helps calcinosis?")
+    expect(widget.typing).to_have_text("The assistant is typing")
+    widget.wait_for_reply(0)
+    expect(widget.user_messages.last).to_contain_text("what helps calcinosis?")
+    answer = widget.last_answer
+    expect(answer).to_contain_text(library.items[CALCINOSIS].answer)
+    expect(answer).to_contain_text(SOURCE)
+    expect(answer).to_contain_text(library.settings["physician_pointer"])
+    titles = [library.items[r].title for r in library.items[CALCINOSIS].related]
+    shown = widget.quick_replies().all_inner_texts()
+    assert shown[: len(titles)] == titles and "What are digital ulcers?" in shown[len(titles):]
+
+
+def test_a_quick_reply_asks_its_question(widget, library):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    related = library.items[library.items[CALCINOSIS].related[0]]
+    before = widget.bot_messages.count()
+    widget.quick_replies().first.click()
+    widget.wait_for_reply(before)
+    expect(widget.user_messages.last.locator(".sscbot-text")).to_have_text(related.title)
+    expect(widget.last_answer).to_contain_text(related.answer)
+    expect(widget.page.get_by_role("group", name="Suggested questions")).to_have_count(1)  # older ones went
+
+
+def test_reload_keeps_the_conversation_and_start_over_clears_it(widget, library):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    sender = widget.sender()
+    texts = widget.log.get_by_role("listitem").all_inner_texts()
+    widget.page.reload()
+    widget.wait_ready()
+    expect(widget.panel).to_be_visible()
+    expect(widget.log.get_by_role("listitem")).to_have_count(len(texts))
+    assert widget.log.get_by_role("listitem").all_inner_texts() == texts
+    assert widget.sender() == sender
+
+    widget.page.once("dialog", lambda dialog: dialog.accept())
+    widget.page.get_by_role("button", name="Start over").click()
+    expect(widget.log.get_by_role("listitem")).to_have_count(0)
+    expect(widget.acknowledge_button).to_be_visible()
+    assert widget.sender() != sender
+    widget.page.reload()
+    widget.wait_ready()
+    expect(widget.log.get_by_role("listitem")).to_have_count(0)
+
+
+def test_forget_me_clears_the_server_and_this_browser(widget, assistant):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    sender = widget.sender()
+    widget.type("forget me")
+    expect(widget.last_answer).to_contain_text("I have deleted this conversation")
+    expect(widget.log.get_by_role("listitem")).to_have_count(1)
+    assert widget.sender() != sender
+    engine = create_engine(f"sqlite:///{assistant.config.tracker_db}")
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+    engine.dispose()
+    assert count == 0
+    widget.page.reload()
+    widget.wait_ready()
+    expect(widget.log.get_by_role("listitem")).to_have_count(1)  # only the confirmation is kept
+
+
+def test_a_rating_is_stored_with_the_content_id_and_the_conversation(widget, assistant):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    rating = widget.last_answer.get_by_role("group", name="Was this answer helpful?")
+    helpful = rating.get_by_role("button", name="Helpful", exact=True)
+    not_helpful = rating.get_by_role("button", name="Not helpful")
+    expect(helpful).to_have_attribute("aria-pressed", "false")
+    helpful.click()
+    expect(rating).to_contain_text("Thank you for your feedback.")
+    expect(helpful).to_have_attribute("aria-pressed", "true")
+    assert stored_ratings(assistant, widget.sender()) == [(CALCINOSIS, "helpful")]
+
+    not_helpful.click()
+    expect(not_helpful).to_have_attribute("aria-pressed", "true")
+    expect(helpful).to_have_attribute("aria-pressed", "false")
+    assert stored_ratings(assistant, widget.sender()) == [(CALCINOSIS, "not_helpful")], "changed, not added"
+
+
+def stored_ratings(assistant, sender):
+    engine = create_engine(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"], future=True)
+    with engine.connect() as connection:
+        query = select(FeedbackRow.content_id, FeedbackRow.rating).where(FeedbackRow.conversation_id == sender)
+        rows = [tuple(row) for row in connection.execute(query)]
+    engine.dispose()
+    return rows
+
+
+def test_markup_is_shown_as_text_and_runs_nothing(widget):
+    dialogs = []
+    widget.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    attack = "<img src=x onerror=alert(1)>"
+    widget.start()
+    widget.ask(attack)
+    expect(widget.user_messages.last.locator(".sscbot-text")).to_have_text(attack)
+    expect(widget.page.locator("aside.sscbot img")).to_have_count(0)
+    expect(widget.last_answer).to_be_visible()
+    widget.page.reload()
+    widget.wait_ready()
+    expect(widget.user_messages.last.locator(".sscbot-text")).to_have_text(attack)
+    expect(widget.page.locator("img")).to_have_count(0)
+    assert dialogs == []
+
+
+def test_keyboard_alone(widget, library):
+    page = widget.page
+    widget.wait_ready()
+    for _ in range(10):
+        if widget.launcher.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(widget.launcher).to_be_focused()
+    assert_focus_is_visible(widget.launcher)
+    page.keyboard.press("Enter")
+    expect(widget.acknowledge_button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(widget.input).to_be_focused()
+    page.keyboard.type("what helps calcinosis?")
+    page.keyboard.press("Enter")
+    widget.wait_for_reply(0)
+    expect(widget.last_answer).to_contain_text(library.items[CALCINOSIS].answer)
+
+    helpful = widget.last_answer.get_by_role("button", name="Helpful", exact=True)
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        if helpful.evaluate("el => el === document.activeElement"):
+            break
+    expect(helpful).to_be_focused()
+    assert_focus_is_visible(helpful)
+    page.keyboard.press("Enter")
+    expect(helpful).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    expect(widget.panel).to_be_hidden()
+    expect(widget.launcher).to_be_focused()
+
+
+def assert_focus_is_visible(locator):
+    outline = locator.evaluate("el => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)]")
+    assert outline[0] != "none" and outline[1] >= 2, outline
+
+
+def test_an_urgent_reply_cannot_be_missed(widget, library):
+    widget.start()
+    widget.ask("I have crushing chest pain right now")
+    urgent = widget.page.locator(".sscbot-msg--emergency")
+    expect(urgent).to_have_count(1)
+    alert = urgent.get_by_role("alert")
+    expect(alert.locator(".sscbot-urgent")).to_have_text("Urgent")
+    expect(alert).to_contain_text(library.items["emergency.urgent"].answer)
+    style = urgent.evaluate("el => { const s = getComputedStyle(el); "
+                            "return [s.borderTopColor, parseFloat(s.borderTopWidth), s.backgroundColor]; }")
+    assert style == ["rgb(179, 38, 30)", 4.0, "rgb(253, 236, 234)"]
+    ordinary = widget.page.locator(".sscbot-msg--bot").first.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert ordinary != style[0]
+
+
+def test_the_length_limit_is_shown(widget):
+    widget.start()
+    widget.input.fill("a" * (LIMIT + 100))
+    assert len(widget.input.input_value()) == LIMIT
+    expect(widget.page.get_by_text(f"{LIMIT} of {LIMIT} characters")).to_be_visible()
+    expect(widget.page.get_by_text(f"You have reached the limit of {LIMIT} characters.")).to_be_visible()
+    widget.input.fill("short")
+    expect(widget.page.get_by_text(f"5 of {LIMIT} characters")).to_be_visible()
+    expect(widget.page.get_by_text("You have reached the limit")).to_have_count(0)
+
+
+def test_questions_for_the_doctor_can_be_copied_and_printed(widget, library):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    widget.ask("I have crushing chest pain right now")
+    widget.page.get_by_role("button", name="Questions for my doctor").click()
+    questions = widget.page.get_by_role("region", name="Questions to ask my doctor")
+    expect(questions.get_by_role("listitem")).to_have_text([library.items[CALCINOSIS].title])
+    questions.get_by_role("button", name="Copy list").click()
+    expect(questions).to_contain_text("The list is copied.")
+    copied = widget.page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"Questions to ask my doctor\n- {library.items[CALCINOSIS].title}"
+
+    questions.get_by_role("button", name="Print list").click()
+    widget.page.emulate_media(media="print")
+    expect(questions.get_by_role("listitem")).to_be_visible()
+    expect(widget.page.get_by_role("heading", name="Living with systemic sclerosis")).to_be_hidden()
+    expect(widget.log).to_be_hidden()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_touch_targets_are_at_least_44_px(viewport, new_widget):
+    chat = new_widget(viewport)
+    chat.start()
+    chat.ask("what helps calcinosis?")
+    chat.page.get_by_role("button", name="Questions for my doctor").click()
+    controls = chat.page.locator("aside.sscbot").locator("button:visible, textarea:visible")
+    sizes = {c.inner_text() or c.get_attribute("aria-label") or "textarea": c.bounding_box() for c in controls.all()}
+    assert len(sizes) >= 10
+    small = {name: (box["width"], box["height"]) for name, box in sizes.items()
+             if box["width"] < 44 or box["height"] < 44}
+    assert small == {}
+
+
+def test_a_360_px_phone_shows_the_panel_full_screen_without_sideways_scrolling(new_widget):
+    phone_widget = new_widget(PHONE)
+    page = phone_widget.page
+    phone_widget.wait_ready()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone_widget.start()
+    phone_widget.ask("what helps calcinosis?")
+    assert phone_widget.panel.bounding_box() == {"x": 0, "y": 0, "width": 360, "height": 740}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone_widget.panel.evaluate("el => el.scrollWidth <= el.clientWidth")
+    expect(phone_widget.input).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("text_size, viewport", [("200%", DESKTOP), ("100%", ZOOMED_200)], ids=["text-200", "zoom-200"])
+def test_text_at_200_percent_still_fits(text_size, viewport, new_widget, results_dir, request):
+    widget = new_widget(viewport)
+    widget.page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    assert widget.input.evaluate("el => parseFloat(getComputedStyle(el).fontSize)") == 16 * int(text_size[:-1]) / 100
+    assert widget.panel.evaluate("el => el.scrollWidth <= el.clientWidth")
+    widget.page.screenshot(path=str(results_dir / "screenshots" / f"desktop-{request.node.callspec.id}.png"))
+    for control in (widget.input, widget.send_button, widget.page.get_by_role("button", name="Close chat")):
+        expect(control).to_be_in_viewport(ratio=1)
