@@ -8,8 +8,8 @@ cause, instead of leaving a patient without a reply later.
 from actions.answer_question import FIXED_ANSWERS, NOT_UNDERSTOOD
 from actions.content_client import check_items_exist, red_flag_replies
 from actions.fallbacks import ENGLISH_ONLY, ActionOutOfScope
-from bot.red_flags import URGENT_ITEM
 from bot.guardrails import GUARDRAIL_ITEMS
+from bot.red_flags import URGENT_ITEM
 
 check_items_exist(
     {*FIXED_ANSWERS.values(), NOT_UNDERSTOOD, ENGLISH_ONLY, ActionOutOfScope.item_id, URGENT_ITEM, *GUARDRAIL_ITEMS,

@@ -11,7 +11,6 @@ from actions.content_client import content_store, red_flag_replies
 from bot.guardrails import guardrail_for
 from bot.red_flags import URGENT_ITEM
 
-
 DOSE_ITEM = "guardrail.dose"
 
 

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from bench.load import reply_error
 from bench.report import percentile
 from bot.conversations import events_of
-from bot.launcher import Assistant, AssistantConfig, free_port
+from bot.launcher import Assistant, AssistantConfig
 
 MESSAGES = (
     "hi", "what helps calcinosis?", "and raynaud's?", "what is that?", "what helps finger ulcers?",
@@ -129,10 +129,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         metavar=f"1..{len(MESSAGES)}", help=f"messages per conversation (default {len(MESSAGES)})")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sscbot-loadtest-") as folder:
-        work = Path(folder)
-        config = AssistantConfig(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                                 runtime_dir=work, tracker_db=work / "tracker.db", log_dir=work / "logs",
-                                 env={"SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{work / 'feedback.db'}"})
+        config = AssistantConfig.private(Path(folder))
         print(f"Starting a private assistant on {config.rasa_url} ...", flush=True)
         with Assistant(config):
             result = run_load(config.rasa_url, f"sqlite:///{config.tracker_db}", args.conversations,

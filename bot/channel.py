@@ -5,9 +5,10 @@ Compared with `rasa.core.channels.rest.RestInput` it
 - refuses malformed requests (not JSON, not UTF-8, no sender, too large) with a
   clear HTTP error instead of a 500 or a shared "default" conversation;
 - answers empty and over-long messages itself, and asks a sender with several
-  messages still waiting for an answer to wait;
+  messages still waiting for an answer to wait (urgent advice instead, if NLU
+  says the message is urgent);
 - drops control characters and redacts personal details before the assistant,
-  the tracker store or a log sees the text;
+  the tracker store or a log sees the text (never inside a red-flag phrase);
 - puts urgent advice first in a turn, before a new conversation's welcome;
 - when the assistant produced nothing, failed, or took too long (the action
   server down or slow), still answers: with urgent advice if NLU says the
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
+import rasa.core.actions.action as rasa_action
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
@@ -39,6 +41,7 @@ from bot.redaction import redact
 from bot.replies import SafetyTexts, item_messages
 from bot.safety_override import URGENT
 from bot.term_extractor import RED_FLAG
+from bot.understanding import Understanding
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,11 @@ FORGOTTEN, WAIT = "privacy.forgotten", "out_of_scope.wait_for_answer"
 MAX_IN_FLIGHT = 3
 # Rasa leaves Sanic at a 1-hour response timeout (with the API) and 120 s keep-alive.
 SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 60, "KEEP_ALIVE_TIMEOUT": 15}
+# Rasa waits 300 s for the action server (a constant, no setting). A turn must end
+# well inside the conversation lock's 60 s, or a later turn (or "forget me") could
+# run beside it; a slow answer still has twice the patient's reply timeout to arrive.
+ACTION_TIMEOUT_S = 20
+rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
 PARSE_TIMEOUT_S = 2.0  # for the urgent check of a message the assistant could not answer
 
 
@@ -104,6 +112,7 @@ class PatientRestInput(RestInput):
         self.replies = ChannelReplies(self.max_chars)
         self.feedback = FeedbackStore(settings.feedback_database_url())
         self.in_flight: Dict[str, int] = {}
+        self.understanding = Understanding()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("patient_rest_webhook", __name__)
@@ -123,18 +132,20 @@ class PatientRestInput(RestInput):
                 incoming = parse_body(request.body)
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
-            if asks_to_forget(incoming.text):
-                return response.json(await self._forget(request.app.ctx.agent, incoming.sender))
+            agent, sender, text = request.app.ctx.agent, incoming.sender, incoming.text
+            if asks_to_forget(text):
+                return response.json(await self._forget(agent, sender))
             if incoming.is_empty:
-                return response.json(self.replies.fallback(EMPTY, incoming.sender))
-            if incoming.too_long(self.max_chars):
-                return response.json(self.replies.fallback(TOO_LONG, incoming.sender))
-            if self.in_flight.get(incoming.sender, 0) >= MAX_IN_FLIGHT:
-                return response.json(self.replies.fallback(WAIT, incoming.sender))
+                return response.json(self.replies.fallback(EMPTY, sender))
+            if incoming.too_long(self.max_chars) or self.in_flight.get(sender, 0) >= MAX_IN_FLIGHT:
+                refusal = TOO_LONG if incoming.too_long(self.max_chars) else WAIT
+                urgent = await self._urgent(agent, text[: self.max_chars], sender)
+                return response.json(urgent or self.replies.fallback(refusal, sender))
             collector = CollectingOutputChannel()
-            message = UserMessage(redact(incoming.text), collector, incoming.sender, input_channel=self.name())
+            message = UserMessage(self._redacted(text), collector, sender, input_channel=self.name())
             messages = await self._answer(on_new_message, message, collector)
-            return response.json(messages or await self._fallback(request.app.ctx.agent, message))
+            fallback = await self._urgent(agent, message.text, sender) if not messages else None
+            return response.json(messages or fallback or self.replies.fallback(TRY_AGAIN, sender))
 
         return webhook
 
@@ -147,19 +158,23 @@ class PatientRestInput(RestInput):
         """The assistant's messages, urgent advice first; [] if it has none in time."""
         turn = asyncio.ensure_future(on_new_message(message))
         self._count(message.sender_id, +1)
-        turn.add_done_callback(lambda _: self._count(message.sender_id, -1))
+        turn.add_done_callback(lambda done: self._turn_done(message.sender_id, done))
         try:
             await asyncio.wait_for(asyncio.shield(turn), self.reply_timeout)
         except asyncio.TimeoutError:
             logger.error("No reply within %s s for conversation %s", self.reply_timeout, message.sender_id)
             return []
-        except Exception:
-            logger.exception("The assistant failed on a message of conversation %s", message.sender_id)
+        except Exception:  # logged by _turn_done
             return []
         if not any(m.get("text") for m in collector.messages):
             logger.error("The assistant sent no text for conversation %s", message.sender_id)
             return []
         return emergency_first(collector.messages)
+
+    def _turn_done(self, sender: str, turn: asyncio.Future) -> None:
+        self._count(sender, -1)
+        if not turn.cancelled() and turn.exception() is not None:  # also after the patient got the fallback
+            logger.error("A turn of conversation %s failed: %r", sender, turn.exception())
 
     def _count(self, sender: str, change: int) -> None:
         count = self.in_flight.get(sender, 0) + change
@@ -176,24 +191,37 @@ class PatientRestInput(RestInput):
             logger.error("Cannot forget conversation %s: the tracker store is not SQL", sender)
             return self.replies.fallback(TRY_AGAIN, sender)
         loop = asyncio.get_running_loop()
-        try:
+
+        async def forget_locked() -> Tuple[int, int]:
             async with agent.lock_store.lock(sender):
-                events = await loop.run_in_executor(None, forget, engine, sender)
-                ratings = await loop.run_in_executor(None, self.feedback.forget, [sender])
+                return (await loop.run_in_executor(None, forget, engine, sender),
+                        await loop.run_in_executor(None, self.feedback.forget, [sender]))
+
+        try:
+            events, ratings = await asyncio.wait_for(forget_locked(), self.reply_timeout)
         except Exception:
             logger.exception("Could not forget conversation %s", sender)
             return self.replies.fallback(TRY_AGAIN, sender)
         logger.info("Forgot a conversation on request: %d events, %d ratings", events, ratings)
         return self.replies.forgotten(sender)
 
-    async def _fallback(self, agent: Any, message: UserMessage) -> List[Dict[str, Any]]:
-        """Urgent advice if the message is urgent (NLU alone still works), else "please try again"."""
+    async def _urgent(self, agent: Any, text: str, sender: str) -> Optional[List[Dict[str, Any]]]:
+        """Urgent advice if NLU alone (no dialogue, nothing stored) says `text` is urgent."""
         try:
-            parsed = await asyncio.wait_for(agent.parse_message(message.text), PARSE_TIMEOUT_S)
+            parsed = await asyncio.wait_for(agent.parse_message(text), PARSE_TIMEOUT_S)
         except Exception:
-            logger.exception("The urgent check failed for conversation %s", message.sender_id)
-            parsed = {}
-        if (parsed.get(INTENT) or {}).get(INTENT_NAME_KEY) == URGENT:
-            flag = next((e.get("value") for e in parsed.get(ENTITIES, []) if e.get("entity") == RED_FLAG), None)
-            return self.replies.urgent(flag, message.sender_id)
-        return self.replies.fallback(TRY_AGAIN, message.sender_id)
+            logger.exception("The urgent check failed for conversation %s", sender)
+            return None
+        if (parsed.get(INTENT) or {}).get(INTENT_NAME_KEY) != URGENT:
+            return None
+        flag = next((e.get("value") for e in parsed.get(ENTITIES, []) if e.get("entity") == RED_FLAG), None)
+        return self.replies.urgent(flag, sender)
+
+    def _redacted(self, text: str) -> str:
+        """`text` without personal details; a red-flag phrase is left whole, so that
+        "took 20 paracetamol on the road" stays urgent."""
+        redacted = redact(text)
+        if redacted == text:
+            return text
+        found = self.understanding.analyse(text).red_flag
+        return redact(text, [(found.start, found.end)]) if found.flag else redacted

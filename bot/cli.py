@@ -7,20 +7,20 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import List, Optional
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from typing import List, Optional
 
 from bot import settings
 from bot.content_files import ContentError, load_library
 from bot.content_report import MAX_GRADE, check_items, report_lines
+from bot.conversations import TrackerStoreError, purge, tracker_db_url
 from bot.dialogues.cli import add_commands as add_dialogue_commands
 from bot.feedback import FeedbackStore
 from bot.feedback import report_lines as feedback_report_lines
 from bot.launcher import Assistant, AssistantConfig, StartError
-from bot.conversations import TrackerStoreError, purge, tracker_db_url
 from bot.store import ContentStore, unreachable
 
 
@@ -118,11 +118,13 @@ def _feedback_report(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    """Delete conversations whose last message is older than --days, with their ratings."""
+    """Delete conversations whose last message is older than --days, their ratings, and any
+    rating older than that."""
     try:
         engine = create_engine(tracker_db_url())
         senders = purge(engine, args.days)
-        ratings = FeedbackStore(settings.feedback_database_url()).forget(senders)
+        feedback = FeedbackStore(settings.feedback_database_url())
+        ratings = feedback.forget(senders) + feedback.purge(args.days)
     except (TrackerStoreError, SQLAlchemyError) as error:
         print(f"Purge failed: {error}", file=sys.stderr)
         return 2

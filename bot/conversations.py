@@ -2,11 +2,12 @@
 read, forget one, purge old ones."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import sqlalchemy as sa
 import yaml
@@ -16,7 +17,6 @@ from bot.settings import PROJECT_DIR
 
 EVENTS = sa.table("events", sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"),
                   sa.column("data"), sa.column("id"))
-CHUNK = 500  # sender ids per DELETE (SQLite limits the parameters of one statement)
 
 
 class TrackerStoreError(RuntimeError):
@@ -39,12 +39,12 @@ def tracker_db_url(endpoints: Path | None = None) -> str:
     ).render_as_string(hide_password=False)
 
 
-def _run(engine: sa.engine.Engine, statement) -> Any:
-    """Rows of a query, or the row count of a delete, in one transaction."""
+@contextlib.contextmanager
+def _transaction(engine: sa.engine.Engine) -> Iterator[sa.engine.Connection]:
+    """One transaction; a database error becomes a TrackerStoreError that names the store."""
     try:
         with engine.begin() as connection:
-            result = connection.execute(statement)
-            return result.fetchall() if result.returns_rows else result.rowcount
+            yield connection
     except sa.exc.SQLAlchemyError as error:
         where = engine.url.render_as_string(hide_password=True)
         raise TrackerStoreError(f"cannot use the tracker store ({where}): {error.__class__.__name__}: "
@@ -54,20 +54,22 @@ def _run(engine: sa.engine.Engine, statement) -> Any:
 def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str, Any]]]:
     """(type, event) of one conversation, in order."""
     query = sa.select(EVENTS.c.type_name, EVENTS.c.data).where(EVENTS.c.sender_id == sender).order_by(EVENTS.c.id)
-    return [(type_name, json.loads(data)) for type_name, data in _run(engine, query)]
+    with _transaction(engine) as connection:
+        return [(type_name, json.loads(data)) for type_name, data in connection.execute(query)]
 
 
 def forget(engine: sa.engine.Engine, sender: str) -> int:
     """Delete one conversation; the number of events deleted."""
-    return _run(engine, sa.delete(EVENTS).where(EVENTS.c.sender_id == sender))
+    with _transaction(engine) as connection:
+        return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender)).rowcount
 
 
-def purge(engine: sa.engine.Engine, days: float, now: float | None = None) -> List[str]:
-    """Delete every conversation whose last event is older than `days`; their sender ids."""
+def purge(engine: sa.engine.Engine, days: float, now: Optional[float] = None) -> List[str]:
+    """Delete, in one transaction, every conversation whose last event is older than
+    `days`; their sender ids."""
     cutoff = (time.time() if now is None else now) - days * 86400
-    last = sa.func.max(EVENTS.c.timestamp)
-    old = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < cutoff)
-    senders = [row[0] for row in _run(engine, old)]
-    for start in range(0, len(senders), CHUNK):
-        _run(engine, sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(senders[start:start + CHUNK])))
+    old = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < cutoff)
+    with _transaction(engine) as connection:
+        senders = [row[0] for row in connection.execute(old)]
+        connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(old.scalar_subquery())))
     return senders

@@ -78,6 +78,12 @@ class FeedbackStore:
                 deleted += session.execute(delete(FeedbackRow).where(FeedbackRow.conversation_id.in_(chunk))).rowcount
         return deleted
 
+    def purge(self, days: float) -> int:
+        """Delete ratings given more than `days` ago; how many were deleted."""
+        cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
+        with self._session.begin() as session:
+            return session.execute(delete(FeedbackRow).where(FeedbackRow.created_at < cutoff)).rowcount
+
     def per_item(self) -> List[ItemRatings]:
         """Helpful / not helpful counts per content item, most rated first."""
         helpful = func.sum(case((FeedbackRow.rating == "helpful", 1), else_=0))

@@ -7,8 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-MAX_SENDER_CHARS = 128
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+MAX_SENDER_CHARS = 64  # the feedback store's conversation_id column
+SENDER = re.compile(rf"[A-Za-z0-9._:@+-]{{1,{MAX_SENDER_CHARS}}}")
+# Control and invisible characters, and lone surrogates (which no database can store).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
 
 
 class BadRequest(ValueError):
@@ -39,8 +41,8 @@ def _sender(value: object) -> str:
         raise BadRequest("`sender` is missing: give each conversation its own id")
     if not isinstance(value, str):
         raise BadRequest("`sender` must be a text")
-    if not value.strip() or len(value) > MAX_SENDER_CHARS or CONTROL.search(value) or value != value.strip():
-        raise BadRequest(f"`sender` must be 1 to {MAX_SENDER_CHARS} visible characters, without spaces around it")
+    if not SENDER.fullmatch(value):
+        raise BadRequest(f"`sender` must be 1 to {MAX_SENDER_CHARS} letters, digits or . _ : @ + -")
     return value
 
 

@@ -52,6 +52,17 @@ class AssistantConfig:
     log_dir: Optional[Path] = None  # None: servers log to this terminal
     env: Dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def private(cls, folder: Path) -> "AssistantConfig":
+        """Free ports, and tracker, content and feedback databases of its own in `folder`:
+        runs beside `make run` without touching it (tests, dialogues, load test, benchmark)."""
+        return cls(
+            rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+            runtime_dir=folder / "run", tracker_db=folder / "tracker.db", log_dir=folder / "logs",
+            env={"SSCBOT_DATABASE_URL": f"sqlite:///{folder / 'content.db'}",
+                 "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{folder / 'feedback.db'}"},
+        )
+
     @property
     def rasa_url(self) -> str:
         return f"http://{HOST}:{self.rasa_port}"

@@ -8,14 +8,16 @@ figures are not dates or phone numbers and are kept.
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 DAY = r"(?:[0-2]?\d|3[01])(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d\d"
-STREET_TYPES = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|court|ct|place|pl|boulevard|blvd|"
-                r"crescent|terrace|grove|gardens|square|sq|row|mews|highway|hwy|parkway)")
+# Only street words that are not also everyday words ("in a row", "close together").
+STREET_TYPES = r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|boulevard|blvd|crescent|terrace|gardens|mews|parkway)"
+# A number followed by one of these is a dose or a count, never a house number.
+NOT_A_STREET = r"(?!(?:tablets?|pills?|capsules?|doses?|mg|mcg|milligrams?|times?|units?|of)\b)"
 
 # Order matters: dates before phone numbers, so 03-05-1960 is a date.
 PATTERNS: List[Tuple[str, re.Pattern]] = [
@@ -29,13 +31,25 @@ PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("[date]", re.compile(rf"(?<=\bborn )(?:in |on )?(?:{MONTHS}\s+)?{YEAR}\b", re.IGNORECASE)),
     ("[phone]", re.compile(r"(?<![\w/])\+?\(?\d(?:[\s().-]{0,2}\d){8,14}(?![\w/])")),
     ("[address]", re.compile(
-        rf"\b\d{{1,5}}[a-z]?,?\s+(?:[a-z'-]+\s+){{1,4}}{STREET_TYPES}\b\.?", re.IGNORECASE)),
-    ("[postcode]", re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b", re.IGNORECASE)),
+        rf"\b\d{{1,5}}[a-z]?,?\s+{NOT_A_STREET}(?:{NOT_A_STREET}[a-z'-]+\s+){{1,3}}{STREET_TYPES}\b\.?",
+        re.IGNORECASE)),
+    # UK postcodes: the last two letters are never C, I, K, M, O or V (so "b12 5mg" is kept).
+    ("[postcode]", re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[abd-hjlnp-uw-z]{2}\b", re.IGNORECASE)),
 ]
 
 
-def redact(text: str) -> str:
-    """`text` with personal details replaced by placeholders."""
+def redact(text: str, keep: Sequence[Tuple[int, int]] = ()) -> str:
+    """`text` with personal details replaced by placeholders. A match that overlaps a
+    `keep` span (start, end), such as a red-flag phrase, or an earlier pattern's match,
+    is left as it is."""
+    taken: List[Tuple[int, int, str]] = []
     for placeholder, pattern in PATTERNS:
-        text = pattern.sub(placeholder, text)
-    return text
+        for match in pattern.finditer(text):
+            spans = [*keep, *((start, end) for start, end, _ in taken)]
+            if not any(match.start() < end and start < match.end() for start, end in spans):
+                taken.append((match.start(), match.end(), placeholder))
+    parts, last = [], 0
+    for start, end, placeholder in sorted(taken):
+        parts += [text[last:start], placeholder]
+        last = end
+    return "".join(parts + [text[last:]])

@@ -5,8 +5,9 @@ classifier alone.
 - a red flag found by the deterministic layer -> `report_urgent_symptom`;
 - else a dose, medicine-change or diagnosis question -> `ask_personal_advice`,
   also when only the classifier thought it urgent;
-- else a message in another language, or with no words at all (emoji only) ->
-  `nlu_fallback`, with `language` (`other` / `no_words`) for the reply to say so;
+- else a message in another language, or with no words at all (emoji only),
+  that the classifier did not think urgent -> `nlu_fallback`, with `language`
+  (`other` / `no_words`) for the reply to say so;
 - else, when the classifier said urgent but the red-flag words were negated, in
   the past or asked about, and nothing is said to happen now -> the classifier's
   next best intent.
@@ -46,7 +47,7 @@ class SafetyOverride(UntrainedComponent):
             return URGENT
         if guardrail_reason(message.get(TEXT), {e.get("entity") for e in entities}):
             return PERSONAL_ADVICE
-        language = not_english(message.get(TEXT))
+        language = not_english(message.get(TEXT)) if predicted != URGENT else None
         if language:
             message.set(LANGUAGE, language, add_to_output=True)
             return NOT_UNDERSTOOD

@@ -11,13 +11,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 TEST_DIR = Path(tempfile.mkdtemp(prefix="sscbot-tests-"))
 os.environ.setdefault("SSCBOT_DATABASE_URL", f"sqlite:///{TEST_DIR / 'content.db'}")
 
 from bot import settings  # noqa: E402  (after the environment is set)
 from bot.content_files import load_library  # noqa: E402
-from bot.launcher import Assistant, AssistantConfig, free_port  # noqa: E402
+from bot.conversations import events_of  # noqa: E402
+from bot.launcher import Assistant, AssistantConfig  # noqa: E402
 from bot.rest_client import RestClient  # noqa: E402
 
 
@@ -35,18 +37,16 @@ def content_copy(tmp_path):
 
 
 def assistant_config(tmp_path) -> AssistantConfig:
-    return AssistantConfig(
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-        runtime_dir=tmp_path / "run",
-        tracker_db=tmp_path / "tracker.db",
-        log_dir=tmp_path / "logs",
-        env={
-            "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'content.db'}",
-            "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.db'}",
-        },
-    )
+    return AssistantConfig.private(tmp_path)
+
+
+def user_texts(assistant, sender):
+    """The user messages the assistant's tracker store keeps for `sender`, in order."""
+    engine = create_engine(f"sqlite:///{assistant.config.tracker_db}")
+    try:
+        return [event["text"] for kind, event in events_of(engine, sender) if kind == "user"]
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

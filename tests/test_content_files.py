@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from bot.content_files import ANSWER_TYPES, ContentError, TOPICS, load_library
+from bot.content_files import ANSWER_TYPES, TOPICS, ContentError, load_library
 
 TAXONOMY_FILES = [t for t in TOPICS if t != "smalltalk"]
 ISSUE_GLOSSARY = [

@@ -6,10 +6,10 @@ import re
 import pytest
 import yaml
 
+from actions.answer_question import SAFETY_KINDS
 from bot.cli import main
 from bot.content_report import MAX_GRADE, check_items, name_pattern, readability_grade
 from bot.replies import KINDS, SafetyTexts, item_messages, welcome_messages
-from actions.answer_question import SAFETY_KINDS
 from bot.settings import PROJECT_DIR
 
 CONTRACT_KEYS = {"topic", "kind", "content_id", "source", "disclaimer"}

@@ -4,8 +4,8 @@ import textwrap
 
 import pytest
 
-from bot.dialogues.checks import check_reply
 from bot.cli import main
+from bot.dialogues.checks import check_reply
 from bot.dialogues.script import ScriptFormatError, load_scripts
 from bot.rest_client import BotTurn
 

@@ -34,6 +34,8 @@ def test_a_good_request_gives_sender_and_cleaned_text():
     (body(sender=" padded ", message="hi"), "`sender` must be 1 to"),
     (body(sender="x" * (MAX_SENDER_CHARS + 1), message="hi"), "`sender` must be 1 to"),
     (body(sender="a\x07b", message="hi"), "`sender` must be 1 to"),
+    (body(sender="\ud800", message="hi"), "`sender` must be 1 to"),  # a lone surrogate: no database stores it
+    (body(sender="tab\there", message="hi"), "`sender` must be 1 to"),
     (body(sender="abc"), "`message` must be a text"),
     (body(sender="abc", message=["hi"]), "`message` must be a text"),
 ])
@@ -42,8 +44,8 @@ def test_malformed_requests_are_refused_with_the_reason(raw, message):
         parse_body(raw)
 
 
-def test_whitespace_and_control_characters_alone_are_an_empty_message():
-    assert parse_body(body(sender="abc", message=" \t\n\x00\x1b ")).is_empty
+def test_whitespace_control_characters_and_lone_surrogates_alone_are_an_empty_message():
+    assert parse_body(body(sender="abc", message=" \t\n\x00\x1b\ud800 ")).is_empty
     assert clean_text("line one\nline two") == "line one\nline two"
 
 

@@ -1,8 +1,10 @@
 """Personal details typed by a patient are replaced before anything is stored;
 medical figures stay."""
 import pytest
+import yaml
 
 from bot.redaction import redact
+from bot.settings import PROJECT_DIR
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -36,3 +38,30 @@ def test_personal_details_are_replaced(text, expected):
 ])
 def test_medical_figures_and_ordinary_numbers_are_kept(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "I just took 50 tablets in a row",
+    "took 15 pills close together",
+    "I took 40 mg prednisolone my dr said is that too much",
+    "vitamin b12 5mg",
+    "took 30 pills on the drive",
+])
+def test_doses_counts_and_everyday_words_are_not_addresses(text):
+    assert redact(text) == text
+
+
+def test_a_kept_span_stays_whole_and_the_rest_is_redacted():
+    text = "took 20 paracetamol on the road, call me on 07700 900123"
+    assert redact(text) == "took [address], call me on [phone]"
+    assert redact(text, keep=[(0, 19)]) == "took 20 paracetamol on the road, call me on [phone]"
+
+
+def test_no_safety_phrasing_is_changed_by_redaction():
+    """Redaction runs before NLU: it must never hide an urgent symptom or a medicine question."""
+    changed = []
+    for name in ("safety_phrasings.yml", "safety_phrasings_holdout.yml"):
+        for group in yaml.safe_load((PROJECT_DIR / "tests" / "data" / name).read_text(encoding="utf-8")).values():
+            texts = [entry["text"] if isinstance(entry, dict) else entry for entry in group]
+            changed += [t for t in texts if redact(t) != t]
+    assert changed == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from bot.rest_client import BotTurn
 
@@ -99,6 +99,3 @@ def check_reply(expect: Dict[str, Any], reply: BotTurn) -> List[Check]:
         checks.append(Check("reply", "at least one message", "no reply", False))
     return checks
 
-
-def first_failure(checks: List[Check]) -> Optional[Check]:
-    return next((c for c in checks if not c.passed), None)

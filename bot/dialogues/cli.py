@@ -14,7 +14,7 @@ from bot.dialogues.record import RecordError, record_script, script_yaml
 from bot.dialogues.report import progress_line, summary_line, write_reports
 from bot.dialogues.runner import DEFAULT_TIMEOUT_S, DEFAULT_URL, Unreachable, check_reachable, run_scripts
 from bot.dialogues.script import ScriptFormatError, load_scripts
-from bot.launcher import Assistant, AssistantConfig, StartError, free_port
+from bot.launcher import Assistant, AssistantConfig, StartError
 from bot.settings import PROJECT_DIR
 
 DEFAULT_JOBS = 4
@@ -37,8 +37,7 @@ def _assistant_url(args: argparse.Namespace) -> Iterator[str]:
         yield args.url
         return
     with tempfile.TemporaryDirectory(prefix="sscbot-dialogues-") as folder:
-        config = AssistantConfig(rasa_port=free_port(), action_port=free_port(), runtime_dir=Path(folder),
-                                 tracker_db=Path(folder) / "tracker.db", log_dir=Path(folder) / "logs")
+        config = AssistantConfig.private(Path(folder))
         print(f"Starting a private assistant on {config.rasa_url} ...", file=sys.stderr, flush=True)
         with Assistant(config):
             yield config.rasa_url

@@ -23,9 +23,9 @@ import aiohttp
 from aiohttp import web
 
 from bot.feedback import FeedbackStore
+from bot.settings import max_message_chars
 from bot.store import ContentStore
 from bot.web import security
-from bot.settings import max_message_chars
 from bot.web.validation import MAX_BODY_BYTES, ApiError, ChatRequest, FeedbackRequest, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from bot.conversations import events_of
 from bot.feedback import FeedbackStore
 from bot.rest_client import BotTurn
+from tests.conftest import user_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +40,6 @@ def tracker(assistant):
     engine.dispose()
 
 
-def user_texts(tracker, sender):
-    return [event["text"] for kind, event in events_of(tracker, sender) if kind == "user"]
-
-
 def assert_safe_fallback(turn: BotTurn, content_id: str):
     assert turn.answer["kind"] == "fallback" and turn.answer["content_id"] == content_id
     assert "not medical advice" in turn.text and "talk to your doctor" in turn.text
@@ -53,11 +50,11 @@ def test_an_empty_message_is_asked_for_a_question(assistant, sender, message):
     assert_safe_fallback(say(assistant, sender, message), "out_of_scope.empty_message")
 
 
-def test_a_very_long_message_is_asked_to_be_shorter_and_says_the_limit(assistant, sender, tracker):
+def test_a_very_long_message_is_asked_to_be_shorter_and_says_the_limit(assistant, sender):
     turn = say(assistant, sender, "my fingers hurt " * 320)  # 5,120 characters
     assert_safe_fallback(turn, "out_of_scope.too_long")
     assert "1000 characters" in turn.text
-    assert user_texts(tracker, sender) == []  # not stored, not parsed
+    assert user_texts(assistant, sender) == []  # not stored, not parsed
 
 
 @pytest.mark.parametrize("raw, status, error", [
@@ -65,7 +62,8 @@ def test_a_very_long_message_is_asked_to_be_shorter_and_says_the_limit(assistant
     (b"\xff\xfe\x00{", 400, "must be UTF-8"),
     (b'["a list"]', 400, "must be a JSON object"),
     (json.dumps({"message": "hi"}).encode(), 400, "`sender` is missing"),
-    (json.dumps({"sender": "x" * 500, "message": "hi"}).encode(), 400, "`sender` must be 1 to 128"),
+    (json.dumps({"sender": "x" * 500, "message": "hi"}).encode(), 400, "`sender` must be 1 to 64"),
+    (json.dumps({"sender": "\ud800", "message": "hi"}).encode(), 400, "`sender` must be 1 to 64"),
     (json.dumps({"sender": {"id": 1}, "message": "hi"}).encode(), 400, "`sender` must be a text"),
     (json.dumps({"sender": "abc", "message": 42}).encode(), 400, "`message` must be a text"),
 ])
@@ -80,10 +78,10 @@ def test_a_2_mb_request_is_refused_with_413(assistant):
     assert status == 413 and "size limit" in body["message"]
 
 
-def test_control_characters_are_dropped_and_the_question_answered(assistant, sender, tracker):
+def test_control_characters_are_dropped_and_the_question_answered(assistant, sender):
     turn = say(assistant, sender, "what helps\x00 calci\u200bnosis?\x07")
     assert turn.answer["content_id"] == "skin.calcinosis_treatments"
-    assert user_texts(tracker, sender) == ["what helps calcinosis?"]
+    assert user_texts(assistant, sender) == ["what helps calcinosis?"]
 
 
 @pytest.mark.parametrize("message", ["😀😀😀", "🙏", "?!?!"])
@@ -100,36 +98,50 @@ def test_another_language_gets_what_the_bot_can_do_in_english(assistant, sender,
 
 @pytest.mark.parametrize("message", ["<img src=x onerror=alert(1)>", "<script>alert('x')</script>",
                                      "'; DROP TABLE events; --", "1 OR 1=1"])
-def test_markup_and_sql_are_stored_as_text_and_answered(assistant, sender, tracker, message):
+def test_markup_and_sql_are_stored_as_text_and_answered(assistant, sender, message):
     turn = say(assistant, sender, message)
     assert turn.texts and turn.answer["kind"] in ("fallback", "out_of_scope", "answer", "smalltalk")
-    assert user_texts(tracker, sender) == [message]
+    assert user_texts(assistant, sender) == [message]
 
 
-def test_the_same_message_100_times_fast_gets_100_clear_replies(assistant, sender, tracker, client):
-    with ThreadPoolExecutor(max_workers=25) as pool:
-        turns = list(pool.map(lambda _: say(assistant, sender, "what helps calcinosis?"), range(100)))
-        other = client.send("someone-else", "what is raynaud's?")  # others are served meanwhile
-    answered = [t.answer["content_id"] for t in turns]
+def test_the_same_message_100_times_fast_gets_100_clear_replies(assistant, sender, client):
+    with ThreadPoolExecutor(max_workers=26) as pool:
+        flood = [pool.submit(say, assistant, sender, "what helps calcinosis?") for _ in range(100)]
+        other = pool.submit(client.send, "someone-else", "what is raynaud's?")  # served meanwhile
+        answered = [f.result().answer["content_id"] for f in flood]
     # One conversation is answered a message at a time: beyond a few waiting, the
     # sender is asked to wait, at once; what was taken is answered and stored.
     assert set(answered) <= {"skin.calcinosis_treatments", "out_of_scope.wait_for_answer"}
     assert answered.count("out_of_scope.wait_for_answer") > 0
-    assert other.answer["content_id"] == "glossary.raynauds"
+    assert other.result().answer["content_id"] == "glossary.raynauds"
     taken = answered.count("skin.calcinosis_treatments")
-    assert user_texts(tracker, sender) == ["what helps calcinosis?"] * taken
+    assert user_texts(assistant, sender) == ["what helps calcinosis?"] * taken
 
 
-def test_personal_details_are_redacted_before_storage_and_logs(assistant, sender, tracker):
+def test_an_urgent_message_gets_urgent_advice_even_when_too_long_or_waiting(assistant, sender):
+    urgent = "I have crushing chest pain right now. " + "my fingers are also sore and white. " * 40
+    turn = say(assistant, sender, urgent)
+    assert turn.answer["kind"] == "emergency"
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        turns = list(pool.map(lambda _: say(assistant, sender, "i have crushing chest pain right now"), range(12)))
+    assert all(t.answer["kind"] == "emergency" for t in turns)
+
+
+def test_personal_details_are_redacted_before_storage(assistant, sender, tracker):
     message = "my email is jane.doe@example.com and phone 07700 900123, born 03/05/1960. what helps calcinosis?"
     turn = say(assistant, sender, message)
     assert turn.answer["content_id"] == "skin.calcinosis_treatments"
-    [stored] = user_texts(tracker, sender)
-    assert stored == "my email is [email] and phone [phone], born [date]. what helps calcinosis?"
+    assert user_texts(assistant, sender) == [
+        "my email is [email] and phone [phone], born [date]. what helps calcinosis?"]
     events = json.dumps(events_of(tracker, sender))
-    logs = "".join(p.read_text(errors="replace") for p in assistant.config.log_dir.glob("*.log"))
     for detail in ("jane.doe@example.com", "07700 900123", "03/05/1960"):
-        assert detail not in events and detail not in logs
+        assert detail not in events
+
+
+def test_redaction_never_hides_an_urgent_symptom(assistant, sender):
+    turn = say(assistant, sender, "I took 20 paracetamol on the road home, my number is 07700 900123")
+    assert turn.answer["kind"] == "emergency"
+    assert user_texts(assistant, sender) == ["I took 20 paracetamol on the road home, my number is [phone]"]
 
 
 def test_forget_me_deletes_the_conversation_and_its_ratings(assistant, sender, tracker, client):
@@ -137,7 +149,7 @@ def test_forget_me_deletes_the_conversation_and_its_ratings(assistant, sender, t
     feedback = FeedbackStore(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"])
     feedback.rate(sender, answer["content_id"], "helpful")
     feedback.rate("someone-else", answer["content_id"], "helpful")
-    assert user_texts(tracker, sender)
+    assert user_texts(assistant, sender)
 
     turn = client.send(sender, "Forget me please")
     assert turn.answer["content_id"] == "privacy.forgotten" and "deleted this conversation" in turn.text

@@ -14,33 +14,18 @@ from bot.feedback import FeedbackStore
 from bot.launcher import Assistant, free_port
 from bot.rest_client import RestClient
 from bot.settings import PROJECT_DIR
-from tests.conftest import assistant_config
+from tests.conftest import assistant_config, user_texts
 
 pytestmark = pytest.mark.e2e
-REPLY_TIMEOUT_S = 3
 
 
 @pytest.fixture(scope="module")
 def fragile(tmp_path_factory):
     """An assistant of its own, whose action server these tests stop."""
     config = assistant_config(tmp_path_factory.mktemp("fragile"))
-    config.env["SSCBOT_REPLY_TIMEOUT_S"] = str(REPLY_TIMEOUT_S)
+    config.env["SSCBOT_REPLY_TIMEOUT_S"] = "3"
     with Assistant(config) as running:
         yield running
-
-
-def user_texts(assistant, sender):
-    engine = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
-    try:
-        return [e["text"] for kind, e in events_of(engine, sender) if kind == "user"]
-    finally:
-        engine.dispose()
-
-
-def timed(client, sender, message):
-    started = time.monotonic()
-    turn = client.send(sender, message)
-    return turn, time.monotonic() - started
 
 
 def assert_try_again(turn):
@@ -54,12 +39,10 @@ def test_a_slow_then_a_stopped_action_server_still_gets_safe_replies(fragile):
     actions = fragile.processes["actions"]
     assert client.send("patient", "what helps calcinosis?").answer["kind"] == "answer"
 
-    os.killpg(actions.pid, signal.SIGSTOP)  # hangs: slow beyond any patience
+    os.killpg(actions.pid, signal.SIGSTOP)  # hangs: the replies below come while it is stopped
     try:
-        turn, seconds = timed(client, "patient", "what is raynaud's?")
-        assert_try_again(turn)
-        assert seconds < REPLY_TIMEOUT_S + 5
-        urgent, _ = timed(client, "patient-2", "I have crushing chest pain right now")
+        assert_try_again(client.send("patient", "what is raynaud's?"))
+        urgent = client.send("patient-2", "I have crushing chest pain right now")
         assert urgent.answer["kind"] == "emergency" and urgent.text.startswith("This may need urgent care")
     finally:
         os.killpg(actions.pid, signal.SIGCONT)
@@ -71,17 +54,15 @@ def test_a_slow_then_a_stopped_action_server_still_gets_safe_replies(fragile):
 
     os.killpg(actions.pid, signal.SIGTERM)  # down
     actions.wait(20)
-    turn, seconds = timed(client, "patient", "what is a digital ulcer?")
-    assert_try_again(turn)
-    assert seconds < REPLY_TIMEOUT_S + 5
+    assert_try_again(client.send("patient", "what is a digital ulcer?"))
     crisis = client.send("patient-3", "i want to end my life")
     assert crisis.answer["kind"] == "emergency" and crisis.answer["content_id"] == "emergency.crisis"
     assert user_texts(fragile, "patient")[-1] == "what is a digital ulcer?"
 
 
 def start(env_changes, tmp_path):
-    """`sscbot run` on free ports with changed settings; its exit code, output and ports."""
-    ports = [free_port() for _ in range(3)]
+    """`sscbot run` on free ports with changed settings: its exit code, stdout and stderr."""
+    ports = [free_port() for _ in range(3)]  # in case it did start, never on a port in use
     env = {**os.environ, "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.db'}",
            "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'content.db'}", **env_changes}
     done = subprocess.run(
@@ -89,7 +70,7 @@ def start(env_changes, tmp_path):
          "--web-port", str(ports[2])],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60,
     )
-    return done.returncode, done.stderr, ports
+    return done.returncode, done.stdout, done.stderr
 
 
 @pytest.mark.parametrize("setting, value, cause", [
@@ -100,18 +81,16 @@ def start(env_changes, tmp_path):
     ("SSCBOT_CONTENT_DIR", "/no/such/content", "Content error: /no/such/content"),
 ])
 def test_an_unusable_database_or_content_stops_the_start_with_the_cause(tmp_path, setting, value, cause):
-    code, stderr, ports = start({setting: value}, tmp_path)
+    code, stdout, stderr = start({setting: value}, tmp_path)
     assert code == 2
     assert cause in stderr and "secret" not in stderr
-    for port in ports:  # nothing was started
-        with pytest.raises(OSError):
-            RestClient(f"http://127.0.0.1:{port}", timeout=2).send("x", "hi")
+    assert "Starting" not in stdout  # stopped before any server (or port) was started
 
 
 def test_invalid_content_stops_the_start_naming_file_and_item(tmp_path, content_copy):
     (content_copy / "skin.yml").write_text("topic: skin\nitems:\n  - id: broken\n", encoding="utf-8")
-    code, stderr, _ = start({"SSCBOT_CONTENT_DIR": str(content_copy)}, tmp_path)
-    assert code == 2 and "skin.yml" in stderr and "broken" in stderr
+    code, stdout, stderr = start({"SSCBOT_CONTENT_DIR": str(content_copy)}, tmp_path)
+    assert code == 2 and "skin.yml" in stderr and "broken" in stderr and "Starting" not in stdout
 
 
 def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
@@ -121,10 +100,14 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
     for sender in ("purge-old", "purge-new"):
         client.send(sender, "what helps calcinosis?")
         feedback.rate(sender, "skin.calcinosis_treatments", "helpful")
+    feedback.rate("no-conversation", "skin.calcinosis_treatments", "helpful")
     engine = sa.create_engine(tracker_url)
     with engine.begin() as connection:  # the old one was last active 40 days ago
         connection.execute(sa.text("UPDATE events SET timestamp = timestamp - 40 * 86400 "
                                    "WHERE sender_id = 'purge-old'"))
+    with feedback.engine.begin() as connection:  # a rating given 40 days ago, its conversation gone
+        connection.execute(sa.text("UPDATE feedback SET created_at = datetime(created_at, '-40 days') "
+                                   "WHERE conversation_id = 'no-conversation'"))
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {assistant.config.tracker_db}\n")
     done = subprocess.run(
@@ -133,9 +116,9 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
              "SSCBOT_ENDPOINTS": str(endpoints)},
     )
     assert done.returncode == 0, done.stderr
-    assert "Deleted 1 conversations older than 30 days, and 1 ratings." in done.stdout
+    assert "Deleted 1 conversations older than 30 days, and 2 ratings." in done.stdout
     assert events_of(engine, "purge-old") == [] and events_of(engine, "purge-new") != []
     with feedback.engine.connect() as connection:
         rated = {r[0] for r in connection.execute(sa.text("SELECT conversation_id FROM feedback"))}
-    assert "purge-old" not in rated and "purge-new" in rated
+    assert "purge-new" in rated and not rated & {"purge-old", "no-conversation"}
     engine.dispose()

@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from bot.settings import max_message_chars
 from tests.web.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +54,7 @@ def test_main_states_have_no_serious_accessibility_violations(viewport, new_widg
     state("5-emergency")
     widget.page.get_by_role("button", name="Questions for my doctor").click()
     state("6-doctor-questions")
-    widget.input.fill("x" * 600)
+    widget.input.fill("x" * (max_message_chars() + 100))
     state("7-length-limit")
 
     assert found == {name: [] for name in found}

@@ -8,15 +8,14 @@ import signal
 import uuid
 
 import pytest
-import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import settings
-from bot.conversations import events_of
 from bot.feedback import FeedbackStore
 from bot.launcher import free_port
 from bot.store import ContentStore
 from bot.web.server import create_app
+from tests.conftest import user_texts
 
 OTHER_SITE = "https://charity.example"
 LIMIT = settings.max_message_chars()
@@ -42,9 +41,7 @@ def sender():
 @pytest.fixture
 def stored(assistant):
     """The user messages the real Rasa server keeps for a sender."""
-    engine = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
-    yield lambda sender: [e["text"] for kind, e in events_of(engine, sender) if kind == "user"]
-    engine.dispose()
+    return lambda sender: user_texts(assistant, sender)
 
 
 def call(content, feedback, rasa_url, method, path, rasa_timeout_s=15.0, **kwargs):

@@ -1,6 +1,8 @@
 """When the server cannot be reached, the patient is told so, keeps what they typed and can
 retry. Each test runs its own widget web server next to the session's assistant."""
 import dataclasses
+import os
+import signal
 
 import pytest
 from playwright.sync_api import expect
@@ -70,3 +72,21 @@ def test_the_assistant_down_behind_the_web_server_keeps_the_message_across_a_rel
     widget.page.reload()
     widget.wait_ready()
     assert_kept_unsent(widget)
+
+
+def test_a_reload_while_waiting_for_the_answer_keeps_the_message_to_send_again(assistant, widget, library):
+    widget.start()
+    rasa = assistant.processes["rasa"]
+    os.killpg(rasa.pid, signal.SIGSTOP)  # the answer does not come
+    try:
+        widget.type(QUESTION)
+        expect(widget.typing).not_to_have_text("")
+        widget.page.reload()
+        widget.wait_ready()
+        assert_kept_unsent(widget)
+    finally:
+        os.killpg(rasa.pid, signal.SIGCONT)
+    widget.retry.click()
+    widget.wait_for_reply(0)
+    expect(widget.last_answer).to_contain_text(library.items["skin.calcinosis_treatments"].answer)
+    expect(widget.user_messages).to_have_count(1)

@@ -43,6 +43,13 @@
     print: "Print list",
     copied: "The list is copied.",
     copyFailed: "Copying is not possible here. Please select the list and copy it.",
+    // the topics of the "questions for my doctor" list
+    topics: {
+      what_is_ssc: "Systemic sclerosis", what_is_refractory: "Refractory disease",
+      standard_immunosuppressants: "Standard medicines", skin: "Skin", vascular: "Blood vessels",
+      heart: "Heart", lung: "Lungs", kidney: "Kidneys", musculoskeletal: "Joints and muscles",
+      guardrail: "My medicines",
+    },
   };
   const DEFAULT_ACCENT = "#0b5cab";
   const FETCH_TIMEOUT_MS = 20000;
@@ -127,7 +134,10 @@
   function loadState() {
     try {
       const saved = JSON.parse(localStorage.getItem(storageKey));
-      if (saved && SENDER.test(saved.sender) && Array.isArray(saved.entries)) return saved;
+      if (saved && SENDER.test(saved.sender) && Array.isArray(saved.entries)) {
+        for (const entry of saved.entries) if (entry.status === "sending") entry.status = "failed"; // reloaded mid-way
+        return saved;
+      }
     } catch (error) {
       /* storage blocked or damaged: start afresh */
     }
@@ -186,8 +196,8 @@
         const buttons = (message.buttons || []).filter((b) => typeof b.title === "string" && typeof b.payload === "string");
         entries.push({ role: "bot", text: message.text, buttons: buttons.map(({ title, payload }) => ({ title, payload })) });
       } else if (message.custom && typeof message.custom === "object" && entries.length) {
-        const { kind, content_id: contentId, title } = message.custom;
-        entries[entries.length - 1].contract = { kind, contentId, title };
+        const { kind, content_id: contentId, title, topic } = message.custom;
+        entries[entries.length - 1].contract = { kind, contentId, title, topic };
       }
     }
     return entries;
@@ -374,7 +384,8 @@
 
   function send(message, shown) {
     if (busy) return;
-    const entry = { role: "user", text: shown, message };
+    // "sending" is saved first: a reload before the answer shows the message as not sent
+    const entry = { role: "user", text: shown, message, status: "sending" };
     dropQuickReplies();
     addEntries([entry], true);
     deliver(entry);
@@ -389,6 +400,7 @@
       const messages = await api("/api/chat", { sender: state.sender, message: entry.message });
       delete entry.status;
       refreshEntry(entry);
+      save();
       const replies = botEntries(messages);
       if (replies.some((reply) => reply.contract && reply.contract.contentId === FORGOTTEN)) forgetLocally();
       if (replies.length) addEntries(replies, true);
@@ -505,11 +517,15 @@
 
   /* ---------- questions to ask my doctor ---------- */
 
+  /* "Topic: answer title" of each answer in the conversation, once each. */
   function doctorTopics() {
-    const titles = state.entries
+    const lines = state.entries
       .filter((e) => e.contract && DOCTOR_KINDS.includes(e.contract.kind) && typeof e.contract.title === "string")
-      .map((e) => e.contract.title);
-    return [...new Set(titles)];
+      .map(({ contract }) => {
+        const topic = Object.hasOwn(t.topics, contract.topic) ? t.topics[contract.topic] : null;
+        return topic ? `${topic}: ${contract.title}` : contract.title;
+      });
+    return [...new Set(lines)];
   }
 
   function renderQuestions() {
