@@ -16,7 +16,7 @@ NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
 
-.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report feedback-report chromium dialogues purge bench lock clean
+.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report feedback-report chromium dialogues loadtest purge audit bench lock clean
 
 help:
 	@echo "make run     start the assistant (chat widget http://localhost:8080/, Rasa server :5005, action server :5055)"
@@ -27,11 +27,11 @@ help:
 	@echo "make bench [BENCH_ARGS=--with-100]  speed: ours against Rasa's starter bot (results/bench)"
 	@echo "make test    run every test (sets itself up)"
 	@echo "make feedback-report   how patients rated each answer in the chat widget"
-	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / chromium / lock / clean"
+	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / chromium / audit / lock / clean"
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip==24.0
+	$(PY) -m pip install --quiet --upgrade pip==26.2
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@

@@ -59,13 +59,16 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
 
 
 def measure(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
+    """Train (or reuse), start, warm up and load both bots; each bot's figures."""
     conversations = load_conversations(CONVERSATIONS)
     logs = args.out / "logs"
     shutil.rmtree(logs, ignore_errors=True)  # this run's logs only
     trained = {"ours": None if args.model else train_ours(work, logs), "starter": create_starter(work, logs)}
-    model = args.model or Path(trained["ours"]["model"])
-    bots = [Ours(work, logs, model, args.endpoints, args.env), Starter(work, logs, Path(trained["starter"]["model"]))]
-    results: Dict[str, Any] = {bot.name: {"levels": []} for bot in bots}
+    bots = [Ours(work, logs, args.model or Path(trained["ours"]["model"]), args.endpoints, args.env),
+            Starter(work, logs, Path(trained["starter"]["model"]))]
+    results = {name: {"training_s": t["training_s"] if t else None, "training_reused": bool(t and t["reused"]),
+                      "levels": []}
+               for name, t in trained.items()}
     with contextlib.ExitStack() as running:
         for bot in bots:
             print(f"Starting {bot.name} ...", flush=True)
@@ -76,20 +79,21 @@ def measure(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
             asyncio.run(load.play_once())
         for concurrency in args.levels:
             for bot, load in loads:
-                cpu_before = cpu_seconds(bot.pids())
-                run = asyncio.run(load.run(concurrency, args.duration))
-                cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(bot.pids()).items()}
-                summary = report.level_summary(run, cpu)
-                results[bot.name]["levels"].append(summary)
-                print(f"  {bot.name:8} {concurrency:>4} conversations: {summary['messages']} messages, "
-                      f"{summary['errors']} errors, p50 {summary['p50_ms']} ms, {summary['msg_per_s']} msg/s",
-                      flush=True)
+                results[bot.name]["levels"].append(run_level(bot, load, concurrency, args.duration))
         for bot in bots:
             results[bot.name]["memory"] = memory(bot.pids())
-    for name, training in trained.items():
-        results[name]["training_s"] = training and training["training_s"]
-        results[name]["training_reused"] = bool(training and training["reused"])
     return results
+
+
+def run_level(bot: Any, load: Load, concurrency: int, duration_s: float) -> Dict[str, Any]:
+    """One bot at one concurrency, with the CPU time its processes used meanwhile."""
+    cpu_before = cpu_seconds(bot.pids())
+    run = asyncio.run(load.run(concurrency, duration_s))
+    cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(bot.pids()).items()}
+    summary = report.level_summary(run, cpu)
+    print(f"  {bot.name:8} {concurrency:>4} conversations: {summary['messages']} messages, {summary['errors']} errors, "
+          f"p50 {summary['p50_ms']} ms, {summary['msg_per_s']} msg/s", flush=True)
+    return summary
 
 
 def main(argv: Optional[List[str]] = None) -> int:

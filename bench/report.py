@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from PIL import Image, ImageDraw, ImageFont
+from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 from bench.load import LevelRun
 
@@ -74,6 +75,7 @@ def ratios(results: Dict[str, Any]) -> Dict[str, Optional[float]]:
 
 
 def max_rss_mb(results: Dict[str, Any], bot: str, process: str) -> float:
+    """The RSS of the largest of a bot's `process` (a server and its worker processes)."""
     return max(p["rss_mb"] for p in results["bots"][bot]["memory"][process])
 
 
@@ -99,33 +101,45 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 def table(results: Dict[str, Any]) -> str:
     """The terminal report."""
-    bots = results["bots"]
     lines = [f"{'bot':8} {'conc':>5} {'msgs':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}"
-             f" {'CPU ms/msg':>18}"]
+             f"  CPU ms/msg"]
     for concurrency in results["settings"]["levels"]:
         for bot in BOTS:
             lv = level(results, bot, concurrency)
             lines.append(f"{bot:8} {concurrency:>5} {lv['messages']:>6} {lv['errors']:>6} "
-                         + " ".join(_cell(lv[f"p{q}_ms"], 8) for q in (50, 95, 99)) + f" {lv['msg_per_s']:>7} "
-                         + f"{_cpu(lv['cpu_ms_per_msg']):>18}")
-    lines.append("")
-    lines.append(f"{'':26} {'ours':>10} {'starter':>10}")
-    rows = [
-        ("training (s)", lambda b: _cell(bots[b]["training_s"], 10) + ("*" if bots[b]["training_reused"] else " ")),
-        ("cold start (s)", lambda b: _cell(bots[b]["cold_start_s"], 10) + " "),
-        ("Rasa server RSS (MB)", lambda b: _cell(max_rss_mb(results, b, "rasa"), 10, 0) + " "),
-        ("action server RSS (MB)", lambda b: _cell(max_rss_mb(results, b, "actions") if "actions" in bots[b]["memory"]
-                                                   else None, 10, 0) + " "),
-    ]
-    lines += [f"{name:26} {cell('ours')}{cell('starter')}" for name, cell in rows]
-    if any(bots[b]["training_reused"] for b in BOTS):
-        lines.append("* measured by an earlier run in the same work folder")
+                         + " ".join(_cell(lv[f"p{q}_ms"], 8) for q in (50, 95, 99))
+                         + f" {lv['msg_per_s']:>7}  {_cpu(lv['cpu_ms_per_msg'])}")
+            if lv["errors"]:
+                lines.append(f"{'':15} errors: " + ", ".join(f"{kind} x{n}" for kind, n in lv["error_kinds"].items()))
+    lines += ["", f"{'':24} {'ours':>10} {'starter':>10}"]
+    lines += [f"{label:24} " + " ".join(f"{cell:>10}" for cell in cells) for label, cells in _bot_rows(results)]
+    if any(results["bots"][bot]["training_reused"] for bot in BOTS):
+        lines.append("* measured by an earlier run in the same work folder (--work-dir)")
     found = ratios(results)
     lines += ["", f"ours/starter: throughput at 20 {_cell(found['throughput_at_20'], 0, 2)}, "
                   f"p50 at 1 {_cell(found['p50_at_1'], 0, 2)}", "targets:"]
     verdict = {True: "met", False: "NOT met", None: "not measured"}
     lines += [f"  [{verdict[t['met']]:^12}] {t['target']} (ours: {t['value']})" for t in results["targets"]]
     return "\n".join(lines)
+
+
+def _bot_rows(results: Dict[str, Any]) -> List[Tuple[str, List[str]]]:
+    """Training, cold start and memory of each bot, as table cells."""
+    bots = results["bots"]
+
+    def rss(bot: str, process: str) -> str:
+        processes = bots[bot]["memory"].get(process)
+        if not processes:
+            return "-"
+        count = f" x{len(processes)}" if len(processes) > 1 else ""
+        return f"{max_rss_mb(results, bot, process):.0f}{count}"
+
+    return [
+        ("training (s)", [_cell(bots[b]["training_s"], 0) + ("*" if bots[b]["training_reused"] else "") for b in BOTS]),
+        ("cold start (s)", [_cell(bots[b]["cold_start_s"], 0) for b in BOTS]),
+        ("Rasa server RSS (MB)", [rss(b, "rasa") for b in BOTS]),
+        ("action server RSS (MB)", [rss(b, "actions") for b in BOTS]),
+    ]
 
 
 def _cpu(per_process: Dict[str, Optional[float]]) -> str:
@@ -141,62 +155,23 @@ def write_json(results: Dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
-# The plot: p50 (thick, dots) and p95 (thin, squares) latency against concurrency,
-# one colour per bot, latency on a log scale.
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 900, 560, 90, 30, 60, 70
-COLOURS = {"ours": (31, 119, 180), "starter": (255, 127, 14)}
-
-
 def plot(results: Dict[str, Any], path: Path) -> None:
+    """p50 (solid) and p95 (dashed) latency against concurrency, one colour per bot, log scales."""
     levels = results["settings"]["levels"]
-    series = {(bot, q): [level(results, bot, c)[f"p{q}_ms"] for c in levels] for bot in BOTS for q in (50, 95)}
-    values = [v for points in series.values() for v in points if v]
-    low = 10 ** math.floor(math.log10(min(values, default=1)))
-    high = 10 ** math.ceil(math.log10(max(values, default=10)))
-    high = high * 10 if high <= low else high
-
-    def xy(index: int, ms: float):
-        x = LEFT + (WIDTH - LEFT - RIGHT) * (index + 0.5) / len(levels)
-        y = HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * math.log10(ms / low) / math.log10(high / low)
-        return x, y
-
-    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
-    draw = ImageDraw.Draw(image)
-    font, small = ImageFont.load_default(size=16), ImageFont.load_default(size=13)
-    draw.text((LEFT, 20), "Latency against concurrent conversations (REST webhook)", fill="black", font=font)
-    for tick in _log_ticks(low, high):
-        _, y = xy(0, tick)
-        draw.line([(LEFT, y), (WIDTH - RIGHT, y)], fill=(225, 225, 225))
-        draw.text((LEFT - 8, y), f"{tick:g}", fill="black", font=small, anchor="rm")
-    for index, concurrency in enumerate(levels):
-        x, _ = xy(index, low)
-        draw.text((x, HEIGHT - BOTTOM + 10), str(concurrency), fill="black", font=small, anchor="mt")
-    draw.rectangle([(LEFT, TOP), (WIDTH - RIGHT, HEIGHT - BOTTOM)], outline="black")
-    draw.text(((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 25), "concurrent conversations", fill="black", font=small,
-              anchor="mm")
-    draw.text((15, TOP - 25), "latency (ms, log scale)", fill="black", font=small)
-    for row, ((bot, q), points) in enumerate(series.items()):
-        colour, thick = COLOURS[bot], q == 50
-        line = [xy(i, v) for i, v in enumerate(points) if v]
-        if len(line) > 1:
-            draw.line(line, fill=colour, width=4 if thick else 2)
-        for x, y in line:
-            _marker(draw, x, y, colour, thick)
-        lx, ly = LEFT + 15, TOP + 15 + row * 20
-        draw.line([(lx, ly), (lx + 30, ly)], fill=colour, width=4 if thick else 2)
-        _marker(draw, lx + 15, ly, colour, thick)
-        draw.text((lx + 40, ly), f"{bot} p{q}", fill="black", font=small, anchor="lm")
+    figure = Figure(figsize=(8, 5), dpi=100)
+    axes = figure.subplots()
+    for bot, colour in (("ours", "tab:blue"), ("starter", "tab:orange")):
+        for q, style in ((50, "-o"), (95, "--s")):
+            latencies = [level(results, bot, c)[f"p{q}_ms"] for c in levels]
+            axes.plot(levels, [math.nan if ms is None else ms for ms in latencies], style, color=colour,
+                      label=f"{bot} p{q}")
+    axes.axhline(P95_MAX_MS, color="grey", linestyle=":", label=f"target: p95 at 20 < {P95_MAX_MS:.0f} ms")
+    axes.set(xscale="log", yscale="log", xlabel="concurrent conversations", ylabel="latency (ms)",
+             title="Latency against concurrent conversations (REST webhook)")
+    axes.set_xticks(levels)
+    axes.set_xticklabels([str(c) for c in levels])
+    axes.yaxis.set_major_formatter(ScalarFormatter())
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
-
-
-def _marker(draw: ImageDraw.ImageDraw, x: float, y: float, colour, dot: bool) -> None:
-    box = [(x - 5, y - 5), (x + 5, y + 5)]
-    (draw.ellipse if dot else draw.rectangle)(box, fill=colour)
-
-
-def _log_ticks(low: float, high: float) -> Iterable[float]:
-    decade = low
-    while decade <= high:
-        yield from (decade * m for m in (1, 2, 5) if decade * m <= high)
-        decade *= 10
+    figure.savefig(path)

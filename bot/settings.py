@@ -5,9 +5,11 @@ Paths are relative to the project folder (where `make run` starts).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def content_dir() -> Path:
@@ -28,8 +30,10 @@ def widget_origins() -> tuple:
     """Other sites allowed to embed the widget and call the servers (CORS), comma-separated;
     none by default. `*` is refused: the sites must be named."""
     origins = tuple(o.strip().rstrip("/") for o in os.environ.get("SSCBOT_WIDGET_ORIGINS", "").split(",") if o.strip())
-    if "*" in origins:
-        raise ValueError("SSCBOT_WIDGET_ORIGINS may not be '*': list the sites that embed the widget")
+    for origin in origins:  # no wildcards: sanic-cors would read them as patterns
+        if not ORIGIN.fullmatch(origin):
+            raise ValueError(f"SSCBOT_WIDGET_ORIGINS: {origin!r} is not a site like https://www.clinic.example "
+                             "(no '*' or other wildcards: list each site)")
     return origins
 
 

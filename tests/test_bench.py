@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from bench import report
+from bench.report import level
 from bench.__main__ import CONVERSATIONS, parse_args
 from bench.load import TRY_AGAIN, LevelRun, Sample, Turn, button_payload, load_conversations, reply_error
 
@@ -101,9 +102,18 @@ def test_the_report_writes_valid_json_a_png_plot_and_a_table(tmp_path):
     report.plot(results, tmp_path / "out" / "latency.png")
     assert json.loads((tmp_path / "out" / "bench.json").read_text())["ratios"]["p50_at_1"] == 0.5
     with Image.open(tmp_path / "out" / "latency.png") as image:
-        assert image.format == "PNG" and image.size == (report.WIDTH, report.HEIGHT)
+        assert image.format == "PNG" and image.size == (800, 500)
     text = report.table(results)
     assert "throughput at 20 2.50" in text and "NOT met" not in text
+
+
+def test_the_table_names_the_kinds_of_errors():
+    results = _results([_level(1, 30, 50, 30), _level(20, 200, 400, 100, errors=2)],
+                       [_level(1, 60, 80, 15), _level(20, 800, 1200, 40)])
+    level(results, "ours", 20)["error_kinds"] = {"TimeoutError": 2}
+    results["targets"] = report.targets(results)
+    assert "errors: TimeoutError x2" in report.table(results)
+    assert "[  NOT met   ] no errors (ours: 2)" in report.table(results)
 
 
 def test_the_levels_are_1_and_20_and_100_on_demand():
