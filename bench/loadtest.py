@@ -26,6 +26,7 @@ from bench.report import percentile
 from bot.conversations import events_of
 from bot.launcher import Assistant, AssistantConfig
 
+LOAD_REPLY_TIMEOUT_S = 60
 MESSAGES = (
     "hi", "what helps calcinosis?", "and raynaud's?", "what is that?", "what helps finger ulcers?",
     "what is iloprost?", "what is a renal crisis?", "how is the heart affected?", "thanks", "bye",
@@ -130,6 +131,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sscbot-loadtest-") as folder:
         config = AssistantConfig.private(Path(folder))
+        # Measure the assistant's own answers: with the patients' 10 s "please try again"
+        # a saturated machine would answer with fallbacks instead, and nothing to count.
+        config.env["SSCBOT_REPLY_TIMEOUT_S"] = str(LOAD_REPLY_TIMEOUT_S)
         print(f"Starting a private assistant on {config.rasa_url} ...", flush=True)
         with Assistant(config):
             result = run_load(config.rasa_url, f"sqlite:///{config.tracker_db}", args.conversations,

@@ -30,6 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import bot.rasa_speedups  # noqa: F401  (patches Rasa's slow paths in this process)
 from bot import settings
 from bot.content_files import ContentError, load_library
 from bot.conversations import forget
