@@ -92,6 +92,7 @@ class Load:
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
 
     async def run(self, concurrency: int, duration_s: float) -> LevelRun:
+        """`concurrency` conversations at a time for `duration_s` seconds."""
         samples: List[Sample] = []
         started = itertools.count()  # conversations begun; next() after the run = how many
         playlist = itertools.cycle(self.conversations)

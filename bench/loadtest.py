@@ -16,12 +16,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import aiohttp
 import sqlalchemy as sa
 
-from bench.load import reply_error
+from bench.load import send
 from bench.report import percentile
 from bot.conversations import events_of
 from bot.launcher import Assistant, AssistantConfig
@@ -74,18 +74,12 @@ class Result:
 async def _converse(session: aiohttp.ClientSession, url: str, conversation: Conversation,
                     messages: Sequence[str]) -> None:
     for text in messages:
-        started = time.perf_counter()
-        try:
-            async with session.post(url, json={"sender": conversation.sender, "message": text}) as response:
-                reply: Any = await response.json(content_type=None) if response.status == 200 else None
-                error = reply_error(response.status, reply)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            reply, error = None, type(exc).__name__
+        reply, sample = await send(session, url, conversation.sender, text)
         conversation.sent.append(text)
-        if error:
-            conversation.errors.append(f"{text!r}: {error}")
+        if sample.error:
+            conversation.errors.append(f"{text!r}: {sample.error}")
             continue
-        conversation.latencies.append(time.perf_counter() - started)
+        conversation.latencies.append(sample.latency_s)
         conversation.bot_texts.extend(m["text"] for m in reply if m.get("text"))
 
 
