@@ -35,19 +35,14 @@ def test_personal_details_are_replaced(text, expected):
     "what are PDE5 inhibitors?",
     "call 911",
     "12 of the 20 patients improved",
-])
-def test_medical_figures_and_ordinary_numbers_are_kept(text):
-    assert redact(text) == text
-
-
-@pytest.mark.parametrize("text", [
+    # doses, counts and everyday words are not addresses or postcodes
     "I just took 50 tablets in a row",
     "took 15 pills close together",
     "I took 40 mg prednisolone my dr said is that too much",
     "vitamin b12 5mg",
     "took 30 pills on the drive",
 ])
-def test_doses_counts_and_everyday_words_are_not_addresses(text):
+def test_medical_figures_and_ordinary_numbers_are_kept(text):
     assert redact(text) == text
 
 
