@@ -30,8 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import bot.rasa_speedups  # noqa: F401  (patches Rasa's slow paths in this process)
-from bot import settings
+from bot import rasa_speedups, settings  # rasa_speedups patches Rasa's slow paths in this process
 from bot.content_files import ContentError, load_library
 from bot.conversations import forget
 from bot.feedback import FeedbackStore
@@ -122,6 +121,10 @@ class PatientRestInput(RestInput):
         async def limit_requests(app, _loop) -> None:
             app.config.REQUEST_MAX_SIZE = settings.max_request_bytes()
             app.config.update(SERVER_TIMEOUTS)
+
+        @webhook.listener("after_server_start")
+        async def model_loaded(_app, _loop) -> None:
+            rasa_speedups.freeze_loaded_objects()
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -19,6 +19,12 @@ EVENTS = sa.table("events", sa.column("sender_id"), sa.column("type_name"), sa.c
                   sa.column("data"), sa.column("id"))
 
 
+# Our tracker store's `type` in endpoints.yml (bot/tracker_store.py), and the types
+# that keep conversations in the `events` table: Rasa's SQL store and ours.
+TRACKER_STORE_TYPE = "bot.tracker_store.PreparedSQLTrackerStore"
+SQL_TYPES = {"sql", TRACKER_STORE_TYPE.lower()}
+
+
 class TrackerStoreError(RuntimeError):
     """The tracker store is not configured as SQL, or cannot be read; the message says why."""
 
@@ -27,7 +33,7 @@ def tracker_db_url(endpoints: Path | None = None) -> str:
     """The SQLAlchemy URL of the SQL tracker store configured in endpoints.yml."""
     endpoints = endpoints or settings.endpoints_file()
     config = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
-    if str(config.get("type", "")).lower() != "sql":
+    if str(config.get("type", "")).lower() not in SQL_TYPES:
         raise TrackerStoreError(f"{endpoints} has no SQL tracker store")
     values = {k: os.path.expandvars(str(v)) for k, v in config.items() if v is not None}
     dialect = values.get("dialect", "sqlite")

@@ -16,11 +16,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 
 from bot import settings
+from bot.conversations import TRACKER_STORE_TYPE
 from bot.settings import PROJECT_DIR, endpoints_file
 
 HOST = "127.0.0.1"
@@ -91,24 +92,36 @@ class Assistant:
         self.stop()
 
     def start(self) -> None:
+        """All three at once (none needs another to start), then wait until each answers."""
         try:
-            self.start_actions()
-            self._start("rasa", self.rasa_command("run", *self.rasa_server_args()),
-                        f"{self.config.rasa_url}/webhooks/rest/")
-            self.start_web()
+            servers = [self._actions(), self._rasa(), self._web()]
+            for name, command, _ in servers:
+                self._spawn(name, command)
+            for name, _, ready_url in servers:
+                self._wait_ready(name, ready_url)
         except BaseException:
             self.stop()
             raise
 
     def start_actions(self) -> None:
-        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
-        self._start("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", str(self.config.action_port)], f"{self.config.action_url}/health")
+        self._start(*self._actions())
 
     def start_web(self) -> None:
         """The widget's web server, talking to this run's Rasa server (started or not)."""
-        self._start("web", [sys.executable, "-m", "bot.web", "--host", HOST, "--port", str(self.config.web_port),
-                            "--rasa-url", self.config.rasa_url], f"{self.config.web_url}/health")
+        self._start(*self._web())
+
+    def _actions(self) -> Tuple[str, List[str], str]:
+        """(name, command, URL that answers 200 when ready) of the action server."""
+        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
+        return ("actions", [sys.executable, "-m", "bot.action_server", "--actions", "actions",
+                            "--port", str(self.config.action_port)], f"{self.config.action_url}/health")
+
+    def _rasa(self) -> Tuple[str, List[str], str]:
+        return ("rasa", self.rasa_command("run", *self.rasa_server_args()), f"{self.config.rasa_url}/webhooks/rest/")
+
+    def _web(self) -> Tuple[str, List[str], str]:
+        return ("web", [sys.executable, "-m", "bot.web", "--host", HOST, "--port", str(self.config.web_port),
+                        "--rasa-url", self.config.rasa_url], f"{self.config.web_url}/health")
 
     def rasa_server_args(self) -> List[str]:
         """Loopback; the HTTP API only with a token or JWT; CORS only for the listed origins."""
@@ -141,7 +154,8 @@ class Assistant:
         data = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
         data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": f"{self.config.action_url}/webhook"}
         if self.config.tracker_db is not None:
-            data["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(self.config.tracker_db)}
+            data["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(self.config.tracker_db)}
+        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
         path = self.config.runtime_dir / f"endpoints.{self.config.rasa_port}.yml"
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         return path
@@ -172,7 +186,7 @@ class Assistant:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
-            time.sleep(0.5)
+            time.sleep(0.1)
         raise StartError(f"the {name} server was not ready at {url} after {READY_TIMEOUT_S:.0f} s{self._log_tail(name)}")
 
     def _log_tail(self, name: str) -> str:

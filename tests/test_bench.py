@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from bench import report
-from bench.report import level
 from bench.__main__ import CONVERSATIONS, parse_args
 from bench.load import TRY_AGAIN, LevelRun, Sample, Turn, button_payload, load_conversations, reply_error
+from bench.report import level
 
 
 def test_the_conversations_of_both_bots_parse_with_their_button_clicks():

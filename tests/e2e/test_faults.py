@@ -2,6 +2,7 @@
 unreachable or content invalid at start, and old conversations purged."""
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -9,9 +10,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bot.conversations import events_of
+from bot.conversations import TRACKER_STORE_TYPE, events_of
 from bot.feedback import FeedbackStore
-from bot.launcher import Assistant, free_port
+from bot.launcher import Assistant, StartError, free_port
 from bot.rest_client import RestClient
 from bot.settings import PROJECT_DIR
 from tests.conftest import assistant_config, user_texts
@@ -109,7 +110,8 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
         connection.execute(sa.text("UPDATE feedback SET created_at = datetime(created_at, '-40 days') "
                                    "WHERE conversation_id = 'no-conversation'"))
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {assistant.config.tracker_db}\n")
+    endpoints.write_text(f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n"
+                         f"  db: {assistant.config.tracker_db}\n")
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "purge", "--days", "30"], cwd=PROJECT_DIR, capture_output=True, text=True,
         env={**os.environ, "SSCBOT_FEEDBACK_DATABASE_URL": feedback.engine.url.render_as_string(),
@@ -122,3 +124,16 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
         rated = {r[0] for r in connection.execute(sa.text("SELECT conversation_id FROM feedback"))}
     assert "purge-new" in rated and not rated & {"purge-old", "no-conversation"}
     engine.dispose()
+
+
+def test_a_server_that_cannot_start_stops_the_others_and_says_which(tmp_path):
+    """The three servers start at once; when Rasa cannot take its port, the start
+    fails naming it, with its log, and no server is left running."""
+    assistant = Assistant(assistant_config(tmp_path))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", assistant.config.rasa_port))
+        taken.listen()
+        with pytest.raises(StartError, match="the rasa server exited with code") as failed:
+            assistant.start()
+    assert "address already in use" in str(failed.value).lower()
+    assert assistant.processes == {}

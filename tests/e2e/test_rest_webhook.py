@@ -79,6 +79,19 @@ def test_a_button_payload_opens_the_related_item(client, sender, library):
 
 
 @pytest.mark.e2e
+def test_what_can_you_do_offers_example_questions_that_open_their_answers(assistant, client, sender):
+    turn = client.send(sender, "what can you do?")
+    assert [b["payload"] for b in turn.buttons] == [
+        '/ask_definition{"content_id": "what_is_ssc.overview"}',
+        '/ask_definition{"content_id": "what_is_refractory.overview"}',
+        '/ask_definition{"content_id": "skin.calcinosis_treatments"}',
+    ]
+    assert client.send(sender, turn.buttons[2]["payload"]).answer["content_id"] == "skin.calcinosis_treatments"
+    log = (assistant.config.log_dir / "rasa.log").read_text(errors="replace")
+    assert "interpolator" not in log, "Rasa could not fill in a response"
+
+
+@pytest.mark.e2e
 def test_follow_ups_keep_context(client, sender):
     assert client.send(sender, "what helps calcinosis?").answer["content_id"] == "skin.calcinosis_treatments"
     assert client.send(sender, "and raynauds?").answer["content_id"] == "vascular.raynauds_treatments"
