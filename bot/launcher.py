@@ -139,7 +139,7 @@ class Assistant:
     def rasa_command(self, *args: str) -> List[str]:
         """A `rasa` command line with this run's model, endpoints and credentials."""
         return [
-            sys.executable, "-m", "rasa", *args,
+            sys.executable, "-m", "bot.rasa_server", *args,
             "--model", str(self.config.model),
             "--endpoints", str(self._write_endpoints()),
             "--credentials", str(self.config.credentials),

@@ -14,13 +14,13 @@ from bot import rasa_speedups
 from bot.settings import PROJECT_DIR
 
 # Loads the trained model and prints, as JSON, its NLU result for every training
-# example and its next-action prediction after a few of them; with "patched" it
-# imports bot.rasa_speedups first, as the Rasa server does.
+# example and its next-action prediction after a few of them; "patched" imports
+# what our Rasa server imports first: bot.rasa_server (skops before Rasa) and
+# bot.rasa_speedups (which bot/channel.py imports).
 UNDERSTAND = r"""
 import asyncio, json, sys
-from pathlib import Path
 if sys.argv[1] == "patched":
-    import bot.rasa_speedups
+    import bot.rasa_server, bot.rasa_speedups
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.nlu.training_data.loading import load_data
@@ -55,8 +55,8 @@ def understand(*variants):
 
 
 def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes():
-    """The graph runner without dask and the classifier's sentence features give
-    Rasa's results to the last digit, for every training example."""
+    """The graph runner without dask, the classifier's sentence features and skops
+    imported first give Rasa's results to the last digit, for every training example."""
     plain, patched = understand("plain", "patched")
     assert len(patched["parsed"]) > 400 and len(patched["predicted"]) > 15
     assert patched == plain
