@@ -92,12 +92,15 @@ class Assistant:
         self.stop()
 
     def start(self) -> None:
-        """All three at once (none needs another to start), then wait until each answers."""
+        """The action server and the Rasa server at once; the web server once the action
+        server has loaded content/ into the content store, which the web server shows."""
         try:
-            servers = [self._actions(), self._rasa(), self._web()]
-            for name, command, _ in servers:
-                self._spawn(name, command)
-            for name, _, ready_url in servers:
+            actions, rasa, web = self._actions(), self._rasa(), self._web()
+            self._spawn(*actions[:2])
+            self._spawn(*rasa[:2])
+            self._wait_ready(actions[0], actions[2])
+            self._spawn(*web[:2])
+            for name, _, ready_url in (rasa, web):
                 self._wait_ready(name, ready_url)
         except BaseException:
             self.stop()

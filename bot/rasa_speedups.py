@@ -25,6 +25,7 @@ import functools
 import gc
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
+import numpy as np
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -82,20 +83,22 @@ def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
                targets: Optional[Sequence[Text]] = None) -> Dict[Text, Any]:
     """DaskGraphRunner.run: the same inputs, node calls, results and errors, without dask."""
     run_targets = tuple(targets or self._graph_schema.target_names)
+    orders = self.__dict__.setdefault("_run_orders", {})  # per target list; the schema never changes
+    if run_targets not in orders:
+        orders[run_targets] = _run_order(self._graph_schema, run_targets)
+    order = orders[run_targets]
     values: Dict[Text, Any] = {}
     for name, value in (inputs or {}).items():
-        if isinstance(value, str) and value in self._graph_schema.nodes:
+        if isinstance(value, str) and any(value == node for node, _ in order):
             raise GraphRunError(f"Input value '{value}' clashes with a node name. Make sure that none of the "
                                 f"input names passed to the `run` method are the same as node names in the "
                                 f"graph schema.")
         values[name] = (name, value)  # what a node receives from each node it needs: (name, output)
-    orders = self.__dict__.setdefault("_run_orders", {})  # per target list; the schema never changes
-    if run_targets not in orders:
-        orders[run_targets] = _run_order(self._graph_schema, run_targets)
     try:
-        for name, needs in orders[run_targets]:
+        for name, needs in order:
             if name not in values:  # an input replaces the node of the same name
-                values[name] = self._instantiated_nodes[name](*(values[need] for need in needs))
+                # A need nobody gave reaches the node as its name, as with dask: the node says what is missing.
+                values[name] = self._instantiated_nodes[name](*(values.get(need, need) for need in needs))
     except RuntimeError as error:
         raise GraphRunError("Error running runner.") from error
     return dict(values[target] for target in run_targets)
@@ -117,7 +120,7 @@ def _create_X(self: LogisticRegressionClassifier, messages: List[Message]) -> cs
         parts = [csr_matrix(f.features) for f in (_sentence_features(message, True), _sentence_features(message, False))
                  if f is not None]
         rows.append(parts[0] if len(parts) == 1 else hstack(parts or [csr_matrix([])]))
-    return rows[0] if len(rows) == 1 else vstack(rows)
+    return csr_matrix(rows[0] if len(rows) == 1 else vstack(rows), dtype=np.float64)  # Rasa's type: float64
 
 
 LogisticRegressionClassifier._create_X = _create_X

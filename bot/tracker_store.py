@@ -10,6 +10,7 @@ prepared count and one multi-row insert.
 An SQLite file is opened as SQLAlchemy 2.0 opens one (connections kept open in a
 pool, not one per statement) in write-ahead-log mode with a full sync: each commit
 is one sync of the log, still durable, instead of the rollback journal's several.
+An in-memory SQLite database keeps Rasa's engine (one connection per thread).
 
 Use it in endpoints.yml with Rasa's SQL settings:
     tracker_store:
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
@@ -28,6 +30,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
 
 
 def _latest_session(table: sa.Table) -> sa.sql.ColumnElement:
@@ -44,7 +48,9 @@ class PreparedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
+        with self.session_scope():  # Rasa's check that a PostgreSQL schema it is told to use exists
+            pass
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self.engine.dispose()
             self.engine = _pooled_sqlite(self.engine.url)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
@@ -80,8 +86,13 @@ def _pooled_sqlite(url: sa.engine.URL) -> sa.engine.Engine:
     def full_sync(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA synchronous=FULL")
 
-    with engine.connect() as connection:  # the mode stays with the file, for every connection
-        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    try:
+        with engine.connect() as connection:  # the mode stays with the file, for every connection
+            mode = connection.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
+    except sa.exc.OperationalError as error:  # another process holds the file
+        mode = f"unchanged ({error.orig})"
+    if mode != "wal":
+        logger.warning("The tracker store %s is not in write-ahead-log mode: %s", url.database, mode)
     return engine
 
 

@@ -136,3 +136,9 @@ def test_sqlite_commits_are_durable_and_connections_kept(domain, tmp_path):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     assert ours.engine.pool.checkedin() == 1  # the connection stays open for the next turn
+
+
+def test_an_in_memory_sqlite_store_keeps_what_it_saves(domain):
+    ours = PreparedSQLTrackerStore(domain, dialect="sqlite", db="")
+    asyncio.run(ours.save(conversation(domain, "memory", session(1000.0))))
+    assert len(asyncio.run(ours.retrieve("memory")).events) == 2

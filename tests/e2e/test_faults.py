@@ -1,11 +1,13 @@
 """Faults with the real servers: the action server slow or down, a database
 unreachable or content invalid at start, and old conversations purged."""
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from bot.feedback import FeedbackStore
 from bot.launcher import Assistant, StartError, free_port
 from bot.rest_client import RestClient
 from bot.settings import PROJECT_DIR
+from bot.store import ContentStore
 from tests.conftest import assistant_config, user_texts
 
 pytestmark = pytest.mark.e2e
@@ -137,3 +140,15 @@ def test_a_server_that_cannot_start_stops_the_others_and_says_which(tmp_path):
             assistant.start()
     assert "address already in use" in str(failed.value).lower()
     assert assistant.processes == {}
+
+
+def test_the_widget_shows_the_content_just_loaded_not_an_older_store(tmp_path, content_copy, library):
+    """A content store left from an earlier run with other text: the action server
+    loads content/ at start, and the web server, started after it, shows that."""
+    disclaimer = content_copy / "disclaimer.yml"
+    disclaimer.write_text(disclaimer.read_text().replace(library.settings["disclaimer"], "AN OLDER DISCLAIMER"))
+    assistant = Assistant(assistant_config(tmp_path))
+    ContentStore(assistant.config.env["SSCBOT_DATABASE_URL"]).load_dir(content_copy)
+    with assistant:
+        with urllib.request.urlopen(f"{assistant.config.web_url}/api/intro", timeout=10) as response:
+            assert json.load(response)["disclaimer"] == library.settings["disclaimer"]
