@@ -41,7 +41,7 @@ from bot.redaction import redact
 from bot.replies import SafetyTexts, item_messages
 from bot.safety_override import URGENT
 from bot.term_extractor import RED_FLAG
-from bot.understanding import Understanding
+from bot.understanding import shared_understanding
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class PatientRestInput(RestInput):
         self.replies = ChannelReplies(self.max_chars)
         self.feedback = FeedbackStore(settings.feedback_database_url())
         self.in_flight: Dict[str, int] = {}
-        self.understanding = Understanding()
+        self.understanding = shared_understanding()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("patient_rest_webhook", __name__)

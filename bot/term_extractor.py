@@ -32,7 +32,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components import UntrainedComponent
 from bot.nlp import TermMatch
-from bot.understanding import Understanding
+from bot.understanding import shared_understanding
 
 RED_FLAG = "red_flag"  # entity: the id of a red flag from content/red_flags.yml
 RED_FLAG_SET_ASIDE = "red_flag_set_aside"
@@ -53,7 +53,7 @@ class MedicalTermExtractor(UntrainedComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        self.understanding = Understanding(config.get("content_dir"))
+        self.understanding = shared_understanding(config.get("content_dir"))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:

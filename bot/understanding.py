@@ -1,7 +1,8 @@
 """What the bot reads in a message: medical terms and red flags, in one spaCy pass.
 
-Built from a content folder; used by the Rasa NLU components.
+Built from a content folder; used by the Rasa NLU components and the REST channel.
 """
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
@@ -29,3 +30,14 @@ class Understanding:
     def analyse(self, text: str) -> Analysis:
         doc = self.nlp(plain_quotes(text))
         return Analysis(terms_in(doc), self.red_flags.detect(doc))
+
+
+def shared_understanding(content_dir: Optional[Path] = None) -> Understanding:
+    """The Understanding of a content folder, built once per process: the REST channel
+    and the NLU component in the Rasa server share one spaCy pipeline."""
+    return _understanding_of(Path(content_dir or settings.content_dir()).resolve())
+
+
+@functools.lru_cache(maxsize=None)
+def _understanding_of(content_dir: Path) -> Understanding:
+    return Understanding(content_dir)
