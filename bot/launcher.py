@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional
 
 import yaml
 
@@ -34,6 +34,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+class Server(NamedTuple):
+    name: str
+    command: List[str]
+    ready_url: str  # answers 200 once the server is ready
 
 
 class StartError(RuntimeError):
@@ -96,34 +102,33 @@ class Assistant:
         server has loaded content/ into the content store, which the web server shows."""
         try:
             actions, rasa, web = self._actions(), self._rasa(), self._web()
-            self._spawn(*actions[:2])
-            self._spawn(*rasa[:2])
-            self._wait_ready(actions[0], actions[2])
-            self._spawn(*web[:2])
-            for name, _, ready_url in (rasa, web):
-                self._wait_ready(name, ready_url)
+            self._spawn(actions)
+            self._spawn(rasa)
+            self._wait_ready(actions)
+            self._spawn(web)
+            self._wait_ready(rasa)
+            self._wait_ready(web)
         except BaseException:
             self.stop()
             raise
 
     def start_actions(self) -> None:
-        self._start(*self._actions())
+        self._start(self._actions())
 
     def start_web(self) -> None:
         """The widget's web server, talking to this run's Rasa server (started or not)."""
-        self._start(*self._web())
+        self._start(self._web())
 
-    def _actions(self) -> Tuple[str, List[str], str]:
-        """(name, command, URL that answers 200 when ready) of the action server."""
+    def _actions(self) -> Server:
         self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
-        return ("actions", [sys.executable, "-m", "bot.action_server", "--actions", "actions",
+        return Server("actions", [sys.executable, "-m", "bot.action_server", "--actions", "actions",
                             "--port", str(self.config.action_port)], f"{self.config.action_url}/health")
 
-    def _rasa(self) -> Tuple[str, List[str], str]:
-        return ("rasa", self.rasa_command("run", *self.rasa_server_args()), f"{self.config.rasa_url}/webhooks/rest/")
+    def _rasa(self) -> Server:
+        return Server("rasa", self.rasa_command("run", *self.rasa_server_args()), f"{self.config.rasa_url}/webhooks/rest/")
 
-    def _web(self) -> Tuple[str, List[str], str]:
-        return ("web", [sys.executable, "-m", "bot.web", "--host", HOST, "--port", str(self.config.web_port),
+    def _web(self) -> Server:
+        return Server("web", [sys.executable, "-m", "bot.web", "--host", HOST, "--port", str(self.config.web_port),
                         "--rasa-url", self.config.rasa_url], f"{self.config.web_url}/health")
 
     def rasa_server_args(self) -> List[str]:
@@ -163,21 +168,22 @@ class Assistant:
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         return path
 
-    def _start(self, name: str, command: List[str], ready_url: str) -> None:
-        self._spawn(name, command)
-        self._wait_ready(name, ready_url)
+    def _start(self, server: Server) -> None:
+        self._spawn(server)
+        self._wait_ready(server)
 
-    def _spawn(self, name: str, command: List[str]) -> None:
+    def _spawn(self, server: Server) -> None:
         output = None
         if self.config.log_dir is not None:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
-            output = open(self.config.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None,
+            output = open(self.config.log_dir / f"{server.name}.log", "ab")
+        self.processes[server.name] = subprocess.Popen(
+            server.command, cwd=PROJECT_DIR, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None,
             start_new_session=True,
         )
 
-    def _wait_ready(self, name: str, url: str) -> None:
+    def _wait_ready(self, server: Server) -> None:
+        name, url = server.name, server.ready_url
         deadline = time.monotonic() + READY_TIMEOUT_S
         process = self.processes[name]
         while time.monotonic() < deadline:
