@@ -11,12 +11,13 @@ RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=
 MODEL     := models/ssc.tar.gz
 CHROMIUM  := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/null) bot/term_extractor.py bot/nlp.py bot/understanding.py
+# The NLU components are ours (bot/), and they read content/ (terms, red flags): both change training.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data content -name "*.yml" 2>/dev/null) $(wildcard bot/*.py)
 NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
 
-.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report feedback-report chromium dialogues loadtest purge audit bench lock clean
+.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium dialogues loadtest purge audit bench lock clean
 
 help:
 	@echo "make run     start the assistant (chat widget http://localhost:8080/, Rasa server :5005, action server :5055)"
@@ -27,6 +28,8 @@ help:
 	@echo "make bench [BENCH_ARGS=--with-100]  speed: ours against Rasa's starter bot (results/bench)"
 	@echo "make test    run every test (sets itself up)"
 	@echo "make feedback-report   how patients rated each answer in the chat widget"
+	@echo "make gaps-report       the questions it could not answer, grouped by the terms they name"
+	@echo "make eval    understanding measured on real patients' questions (results/eval)"
 	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / chromium / audit / lock / clean"
 
 $(INSTALLED): pyproject.toml requirements.lock
@@ -51,7 +54,7 @@ audit: $(INSTALLED) $(AUDIT_VENV)/.installed
 
 # Rasa trains only when the training data, the config or the domain changed.
 $(MODEL): $(INSTALLED) $(TRAIN_INPUTS)
-	$(RASA) train --fixed-model-name ssc --out models
+	$(RASA) train --force --fixed-model-name ssc --out models
 	@touch $@
 
 train: $(MODEL)
@@ -72,6 +75,15 @@ content-report: $(INSTALLED)
 # Helpful / not helpful counts per content item, from the chat widget's ratings.
 feedback-report: $(INSTALLED)
 	$(BIN)/sscbot feedback report
+
+# Questions answered "not covered" / "not understood", grouped by the terms they name.
+gaps-report: $(INSTALLED)
+	$(BIN)/sscbot gaps report
+
+# Understanding on real patients' questions (evaluation/): dev and held-out figures,
+# every miss; results/eval/eval.txt and eval.html. Fails when the held-out part misses its gate.
+eval: $(MODEL)
+	$(BIN)/sscbot eval --start --gate
 
 # 200 conversations of 10 messages at once against a private assistant, then a check
 # that the tracker store holds every message in order; prints p50/p95/p99 and msg/s.

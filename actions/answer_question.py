@@ -1,14 +1,18 @@
 """Answers medical questions from the content store, keeping follow-up context."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import dataclasses
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, entity_value
+from actions.base import ContentAction, entity_value, entity_values, named_entity, question_text
 from actions.content_client import content_store
+from bot.content_files import ContentItem
+from bot.names import GENERAL_CONCEPTS, NAME
+from bot.question_focus import reads_as_follow_up
 
 # What kind of item each question intent wants about a concept.
 QUESTION_TYPES = {
@@ -30,6 +34,8 @@ ENTITY_ORDER = {
     "definition": ("treatment", "manifestation", "term"),
 }
 NOT_UNDERSTOOD = "out_of_scope.not_understood"
+MAX_ALSO_NAMED = 2
+UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
 # A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
 SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
 
@@ -44,6 +50,9 @@ class ActionAnswerQuestion(ContentAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         question_type = QUESTION_TYPES.get(intent) or tracker.get_slot("question_type") or "treatments"
         item = self._choose(tracker, intent, question_type)
+        lead = None
+        if item is not None and NAME in item.answer:
+            item, lead = self._about_named(tracker, item)
         kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
         if item is None or kind is None:
             return self.send(dispatcher, tracker, self.item(NOT_UNDERSTOOD), "fallback")
@@ -52,14 +61,38 @@ class ActionAnswerQuestion(ContentAction):
         events = [SlotSet("question_type", question_type)]
         if item.concept:
             events.append(SlotSet("concept", item.concept))
-        return events + self.send(dispatcher, tracker, item, "answer")
+        also = self._also_named(tracker, item, question_type)
+        return events + self.send(dispatcher, tracker, item, "answer", lead=lead, offer=also)
 
-    def _choose(self, tracker: Tracker, intent: Optional[str], question_type: str):
+    @staticmethod
+    def _about_named(tracker: Tracker, item: ContentItem) -> Tuple[ContentItem, Optional[str]]:
+        """An item that speaks of the medicine named ("side effects of {name}"): said before what
+        the article says about that medicine; alone, about "these medicines", when none is named."""
+        named = named_entity(tracker, "treatment")
+        about = content_store().find(named["value"], "definition") if named else None
+        if about is None:
+            return dataclasses.replace(item, answer=item.answer.replace(NAME, UNNAMED)), None
+        return about, item.answer.replace(NAME, named.get("text") or about.title)
+
+    def _choose(self, tracker: Tracker, intent: Optional[str], question_type: str) -> Optional[ContentItem]:
+        """The item asked for: a button's item, a fixed answer, or the concept the message names;
+        the remembered concept only when the message names none and reads as a follow-up."""
         store = content_store()
         content_id = entity_value(tracker, "content_id")
         if content_id:
             return store.item(content_id)
         if intent in FIXED_ANSWERS:
             return self.item(FIXED_ANSWERS[intent])
-        concept = entity_value(tracker, *ENTITY_ORDER[question_type]) or tracker.get_slot("concept")
+        concept = entity_value(tracker, *ENTITY_ORDER[question_type])
+        if concept is None and reads_as_follow_up(question_text(tracker)):
+            concept = tracker.get_slot("concept")
         return store.find(concept, question_type) if concept else None
+
+    @staticmethod
+    def _also_named(tracker: Tracker, answered: ContentItem, question_type: str) -> List[ContentItem]:
+        """"Did you mean ...?": the items about the other conditions and medicines the message names."""
+        store = content_store()
+        items = [store.find(concept, question_type) for concept in entity_values(tracker, *ENTITY_ORDER[question_type])]
+        unique = {item.id: item for item in items
+                  if item is not None and item.concept not in (answered.concept, *GENERAL_CONCEPTS)}
+        return list(unique.values())[:MAX_ALSO_NAMED]

@@ -12,6 +12,8 @@ from actions.content_client import content_store, safety_texts, term_finder
 from bot.content_files import ContentItem
 from bot.nlp import find_terms
 from bot.replies import item_messages
+from bot.names import FOCUS, OTHER_QUESTIONS
+from bot.question_focus import question_in
 
 MAX_TERM_BUTTONS = 2
 EXPLAINED = "explained"  # slot: concepts this conversation has explained or offered to explain
@@ -38,6 +40,8 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         """Answer with `item`; returns the event that records newly offered explanations.
 
         `offer`: items to offer as buttons first, before the item's related items.
+        The message's other questions (bot.question_focus) come before them all, as
+        "You also asked: ..." buttons.
 
         A medical word the answer uses for the first time in the conversation is
         offered as a "What is ...?" button beside the related items (not in an
@@ -59,7 +63,8 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
             if definition not in related:
                 related.append(definition)
                 offered += 1
-        for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id):
+        also_asked = tracker.latest_message.get(OTHER_QUESTIONS) or [] if kind != "emergency" else []
+        for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id, also_asked):
             dispatcher.utter_message(**message)
         return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []
 
@@ -75,11 +80,40 @@ def latest_entities(tracker: Tracker) -> List[Dict[Text, Any]]:
     return tracker.latest_message.get("entities") or []
 
 
-def entity_value(tracker: Tracker, *entity_types: str) -> Optional[str]:
-    """The first value of the first entity type (in the order given) in the last message."""
+def _in_question(tracker: Tracker, entity: Dict[Text, Any]) -> bool:
+    focus = tracker.latest_message.get(FOCUS)
+    start = entity.get("start")
+    if not focus or start is None:
+        return True
+    return focus["start"] <= start and entity.get("end", start) <= focus["end"]
+
+
+def entity_values(tracker: Tracker, *entity_types: str) -> List[str]:
+    """The values of these entity types in the last message, without repeats: those in its
+    question first (bot.question_focus), then those in the rest; each by type in the order given."""
     entities = latest_entities(tracker)
-    for entity_type in entity_types:
-        for entity in entities:
-            if entity.get("entity") == entity_type and entity.get("value"):
-                return str(entity["value"])
-    return None
+    values: List[str] = []
+    for in_question in (True, False):
+        for entity_type in entity_types:
+            for entity in entities:
+                value = entity.get("value")
+                if (entity.get("entity") == entity_type and value and str(value) not in values
+                        and _in_question(tracker, entity) == in_question):
+                    values.append(str(value))
+    return values
+
+
+def entity_value(tracker: Tracker, *entity_types: str) -> Optional[str]:
+    """The first of `entity_values`."""
+    return next(iter(entity_values(tracker, *entity_types)), None)
+
+
+def named_entity(tracker: Tracker, *entity_types: str) -> Optional[Dict[Text, Any]]:
+    """The entity whose value is `entity_value`: with the words the patient used (`text`)."""
+    value = entity_value(tracker, *entity_types)
+    return next((e for e in latest_entities(tracker) if e.get("value") == value), None) if value else None
+
+
+def question_text(tracker: Tracker) -> str:
+    """The question sentence of the last message (all of it when it has one sentence)."""
+    return question_in(tracker.latest_message.get("text") or "", tracker.latest_message.get(FOCUS))

@@ -6,12 +6,12 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, entity_value, latest_entities
+from actions.base import ContentAction, entity_value, latest_entities, question_text
 from actions.content_client import content_store, red_flag_replies
 from bot.guardrails import guardrail_for
 from bot.red_flags import URGENT_ITEM
 
-DOSE_ITEM = "guardrail.dose"
+ARTICLE_SAYS = "What the article says about this (not advice for you):"
 
 
 class ActionUrgentAdvice(ContentAction):
@@ -38,11 +38,9 @@ class ActionGuardrail(ContentAction):
     ) -> List[Dict[Text, Any]]:
         concept = entity_value(tracker, "treatment", "manifestation", "term")
         entity_types = {e.get("entity") for e in latest_entities(tracker)}
-        guardrail = self.item(guardrail_for(tracker.latest_message.get("text"), entity_types))
+        guardrail = self.item(guardrail_for(question_text(tracker), entity_types))
         about = content_store().find(concept, "definition") if concept else None
         if about is None:
             return self.send(dispatcher, tracker, guardrail, "guardrail")
-        if guardrail.id == DOSE_ITEM:  # no figures beside a dose question: the medicine is a button
-            return self.send(dispatcher, tracker, guardrail, "guardrail", offer=[about])
-        lead = f"{guardrail.answer}\nWhat the article says about this:"
+        lead = f"{guardrail.answer}\n{ARTICLE_SAYS}"
         return self.send(dispatcher, tracker, about, "guardrail", lead=lead, topic="guardrail", content_id=guardrail.id)

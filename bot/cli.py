@@ -1,4 +1,5 @@
-"""The `sscbot` command: run the assistant, check and load content, report answer ratings."""
+"""The `sscbot` command: run the assistant, check and load content, report answer ratings and
+unanswered questions, measure understanding (`sscbot eval`)."""
 from __future__ import annotations
 
 import argparse
@@ -18,9 +19,13 @@ from bot.content_files import ContentError, load_library
 from bot.content_report import MAX_GRADE, check_items, report_lines
 from bot.conversations import TrackerStoreError, purge, tracker_db_url
 from bot.dialogues.cli import add_commands as add_dialogue_commands
+from bot.evaluation.cli import add_commands as add_eval_commands
 from bot.feedback import FeedbackStore
+from bot.gaps import group_by_terms, unanswered_questions
+from bot.gaps import report_lines as gaps_report_lines
 from bot.feedback import report_lines as feedback_report_lines
 from bot.launcher import Assistant, AssistantConfig, StartError
+from bot.nlp import build_pipeline, find_terms, lexicon_terms
 from bot.store import ContentStore, unreachable
 
 
@@ -117,6 +122,20 @@ def _feedback_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gaps_report(args: argparse.Namespace) -> int:
+    """Questions answered "not covered" or "not understood", grouped by the terms they name."""
+    try:
+        library = load_library(settings.content_dir())
+        questions = unanswered_questions(create_engine(args.tracker_db or tracker_db_url()))
+    except (ContentError, TrackerStoreError, SQLAlchemyError) as error:
+        print(f"Gaps report failed: {error}", file=sys.stderr)
+        return 2
+    finder = build_pipeline(lexicon_terms(library.items.values()))
+    groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
+    print("\n".join(gaps_report_lines(questions, groups, args.most)))
+    return 0
+
+
 def _purge(args: argparse.Namespace) -> int:
     """Delete conversations whose last message is older than --days, their ratings, and any
     rating older than that."""
@@ -179,12 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     feedback_commands.add_parser("report", help="helpful / not helpful counts per content item").set_defaults(
         handler=_feedback_report)
 
+    gaps_commands = _command_group(commands, "gaps", "questions the assistant could not answer")
+    gaps = gaps_commands.add_parser("report", help="unanswered questions grouped by the terms they name")
+    gaps.add_argument("--most", type=int, default=30, help="how many groups to list (default 30)")
+    gaps.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
+    gaps.set_defaults(handler=_gaps_report)
+
     purge_command = commands.add_parser("purge", help="delete conversations older than some days, with their ratings")
     purge_command.add_argument("--days", type=_days, required=True,
                                help="delete conversations whose last message is older than this")
     purge_command.set_defaults(handler=_purge)
 
     add_dialogue_commands(commands)
+    add_eval_commands(commands)
     return parser
 
 

@@ -61,6 +61,11 @@ class ContentItem:
     entity: Optional[str] = None
     terms: tuple = ()
     related: tuple = ()
+    # Ways patients ask the question this item answers ("is it contagious"), matched on
+    # lemmas in the question of a message (bot.understanding); "..." is up to 3 words.
+    asked_as: tuple = ()
+    # (term, where the mapping of that name or lay word to this concept comes from)
+    term_sources: tuple = ()
     file: str = ""
 
 
@@ -161,6 +166,16 @@ def _parse_item(path: Path, index: int, raw: Any, defaults: Dict[str, Any]) -> C
             raise ContentError(file, "expected a list of texts", item_id, name)
         return tuple(v.strip() for v in value)
 
+    def sources() -> tuple:
+        value = values.get("term_sources") or {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ContentError(file, "expected a mapping of term: source", item_id, "term_sources")
+        unknown_terms = [t for t in value if t not in terms]
+        if unknown_terms:
+            raise ContentError(file, f"not among the item's terms: {', '.join(map(str, unknown_terms))}",
+                               item_id, "term_sources")
+        return tuple((str(t), " ".join(v.split())) for t, v in value.items())
+
     answers = choice("answers", ANSWER_TYPES)
     entity = choice("entity", ENTITY_TYPES, required=False)
     terms = text_list("terms")
@@ -180,6 +195,8 @@ def _parse_item(path: Path, index: int, raw: Any, defaults: Dict[str, Any]) -> C
         entity=entity,
         terms=terms,
         related=text_list("related"),
+        asked_as=text_list("asked_as"),
+        term_sources=sources(),
         file=file,
     )
 

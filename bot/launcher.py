@@ -6,17 +6,19 @@ assistant the same way.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Optional
+from typing import Dict, Iterator, List, NamedTuple, Optional
 
 import yaml
 
@@ -224,3 +226,16 @@ class Assistant:
                 if process.poll() is not None:
                     return process.returncode
             time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def assistant_url(url: str, start: bool) -> Iterator[str]:
+    """The Rasa server to talk to: `url`, or with `start` a private assistant on free ports."""
+    if not start:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="sscbot-private-") as folder:
+        config = AssistantConfig.private(Path(folder))
+        print(f"Starting a private assistant on {config.rasa_url} ...", file=sys.stderr, flush=True)
+        with Assistant(config):
+            yield config.rasa_url

@@ -142,6 +142,21 @@ def build_pipeline(terms: Iterable[Term], other_phrases: Iterable[str] = ()) -> 
     return nlp
 
 
+GAP = "..."  # in a phrase: up to MAX_GAP other words
+MAX_GAP = 3
+
+
+def phrase_pattern(nlp: Language, phrase: str, attribute: str = "NORM") -> List[Dict]:
+    """A Matcher pattern for `phrase` on the tokens' NORM (or LOWER); "..." allows a gap."""
+    pattern: List[Dict] = []
+    for part in phrase.split(GAP):
+        if pattern:
+            pattern.extend({"OP": "?"} for _ in range(MAX_GAP))
+        tokens = nlp(part.strip())
+        pattern.extend({attribute: t.norm_ if attribute == "NORM" else t.lower_} for t in tokens)
+    return pattern
+
+
 def _token_pattern(norm: str) -> Dict[str, str]:
     return {"NORM": norm, "OP": "?"} if norm in OPTIONAL_NORMS else {"NORM": norm}
 

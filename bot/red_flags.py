@@ -15,14 +15,18 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from bot.content_files import ContentError, read_yaml
+from bot.nlp import GAP, phrase_pattern
 
 RED_FLAGS_FILE = "red_flags.yml"
-CUE_KINDS = ("negations", "fillers", "past", "questions", "about", "over", "present", "figures", "mentions", "happening")
-GAP = "..."
-MAX_GAP = 3
+CUE_KINDS = ("negations", "fillers", "past", "recent", "questions", "about", "over", "present", "figures", "mentions",
+             "happening")
 NEGATION_WINDOW = 4
 CLAUSE_BREAKS = {".", "?", "!", ";", ":", ",", "but", "however"}
 BLOOD_PRESSURE = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b", re.I)
+# One number after "blood pressure", "bp", "top number" or "systolic": "bp of 230", "top number is 205".
+SYSTOLIC_ALONE = re.compile(
+    r"\b(?:blood\s*pressure|bp|top\s+number|systolic)\b[^\d/.?!]{0,20}?\b(\d{2,3})\b(?!\s*(?:/|over\b|mg\b|%))", re.I
+)
 PILL_COUNT = re.compile(
     r"\b(took|taken|swallowed|ate)\b\D{0,20}?\b(\d{1,3})\b\s*(\w+\s+){0,2}?"
     r"(tablets?|pills?|capsules?|paracetamol|ibuprofen|aspirin)\b",
@@ -144,17 +148,7 @@ class RedFlagDetector:
         self.matcher.add("past", [[{"SHAPE": "dddd", "TEXT": {"REGEX": "^(19|20)"}}]])  # a year
 
     def _add(self, nlp: Language, label: str, phrases: Sequence[str], attribute: str = "NORM") -> None:
-        self.matcher.add(label, [self._pattern(nlp, phrase, attribute) for phrase in phrases])
-
-    @staticmethod
-    def _pattern(nlp: Language, phrase: str, attribute: str) -> List[Dict]:
-        pattern: List[Dict] = []
-        for part in phrase.split(GAP):
-            if pattern:
-                pattern.extend({"OP": "?"} for _ in range(MAX_GAP))
-            tokens = nlp(part.strip())
-            pattern.extend({attribute: t.norm_ if attribute == "NORM" else t.lower_} for t in tokens)
-        return pattern
+        self.matcher.add(label, [phrase_pattern(nlp, phrase, attribute) for phrase in phrases])
 
     def detect(self, doc: Doc) -> Detection:
         found: Dict[str, List[Span]] = {}
@@ -168,8 +162,9 @@ class RedFlagDetector:
         ]
         readings, normal_readings = self._numeric_spans(doc)
         set_aside = list(normal_readings)
+        reading_spans = {(span.start, span.end) for _, span in readings}
         for flag, span in sorted(candidates + readings, key=lambda c: c[1].start):
-            if not self._counts(doc, span, found):
+            if not self._counts(doc, span, found, recent_counts=(span.start, span.end) in reading_spans):
                 set_aside.append(span)
             elif not flag.with_any or any(self._counts(doc, c, found) for c in found.get(f"with:{flag.id}", [])):
                 return Detection(flag, span.text, span.start_char, span.end_char)
@@ -193,6 +188,9 @@ class RedFlagDetector:
                         continue  # not a blood pressure (a date like 25/10, a score)
                     high = systolic >= systolic_limit or diastolic >= diastolic_limit
                     self._collect(doc, reading, flag, over if high else normal)
+                for reading in SYSTOLIC_ALONE.finditer(doc.text):
+                    if int(reading.group(1)) >= systolic_limit:
+                        self._collect(doc, reading, flag, over)
             if flag.pill_count is not None:
                 for taken in PILL_COUNT.finditer(doc.text):
                     if int(taken.group(2)) >= flag.pill_count:
@@ -206,8 +204,10 @@ class RedFlagDetector:
             into.append((flag, span))
 
     @staticmethod
-    def _counts(doc: Doc, span: Span, found: Dict[str, List[Span]]) -> bool:
-        """Whether a match speaks of something happening now (see content/red_flags.yml)."""
+    def _counts(doc: Doc, span: Span, found: Dict[str, List[Span]], recent_counts: bool = False) -> bool:
+        """Whether a match speaks of something happening now (see content/red_flags.yml).
+        `recent_counts`: a past cue of the last day ("yesterday") does not set it aside (a
+        blood pressure reading that high is still urgent the next day)."""
         start, end = _clause(doc, span)
 
         def cues(kind: str) -> List[Span]:
@@ -224,7 +224,9 @@ class RedFlagDetector:
             return False
         if cues("present"):
             return True
-        return not (cues("past") or any(c.end <= span.start for c in cues("questions")))
+        recent = {(c.start, c.end) for c in cues("recent")} if recent_counts else set()
+        past = [c for c in cues("past") if (c.start, c.end) not in recent]
+        return not (past or any(c.end <= span.start for c in cues("questions")))
 
 
 def _clause(doc: Doc, span: Span) -> Tuple[int, int]:

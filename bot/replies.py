@@ -14,6 +14,8 @@ from bot.content_files import ContentItem
 
 KINDS = ("answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk")
 BUTTON_INTENT = "ask_definition"
+ALSO_ASKED = "You also asked: "
+MAX_QUESTION_TITLE = 80
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,13 @@ def source_line(item: ContentItem, texts: SafetyTexts) -> str:
 def button_for(item: ContentItem) -> Dict[str, str]:
     """A follow-up button; its payload opens the item directly."""
     return {"title": item.title, "payload": f"/{BUTTON_INTENT}{json.dumps({'content_id': item.id})}"}
+
+
+def question_button(question: str) -> Dict[str, str]:
+    """A button that sends one of the patient's own other questions as a new message."""
+    question = " ".join(question.split()).lstrip("/")
+    title = question if len(question) <= MAX_QUESTION_TITLE else question[: MAX_QUESTION_TITLE - 1].rstrip() + "…"
+    return {"title": f"{ALSO_ASKED}{title}", "payload": question}
 
 
 def payload(
@@ -66,6 +75,7 @@ def item_messages(
     lead: Optional[str] = None,
     topic: Optional[str] = None,
     content_id: Optional[str] = None,
+    also_asked: Sequence[str] = (),
 ) -> List[Dict[str, Any]]:
     """The messages (kwargs for `dispatcher.utter_message`) that answer with `item`.
 
@@ -78,8 +88,9 @@ def item_messages(
         parts.append(source_line(item, texts))
     parts.append(f"{texts.disclaimer} {texts.physician_pointer}")
     text_message: Dict[str, Any] = {"text": "\n".join(parts)}
-    if related:
-        text_message["buttons"] = [button_for(r) for r in related]
+    buttons = [question_button(q) for q in also_asked] + [button_for(r) for r in related]
+    if buttons:
+        text_message["buttons"] = buttons
     return [text_message, {"json_message": payload(item, kind, texts, topic, content_id)}]
 
 

@@ -6,6 +6,10 @@ entity when the deterministic red-flag layer (bot.red_flags) finds one. The lexi
 read from `content/` when the component is created, so the live content and the
 matcher never disagree, and no training is needed.
 
+In a message of several sentences only the tokens of its question (bot.question_focus)
+go on to the intent featurizers; where the question is, and the other questions, go
+into the parse data for the actions.
+
 It also masks the tokens of each term for the intent featurizers that follow
 (their lemma becomes e.g. `termtreatment`), in training and at run time alike:
 "can I combine tocilizumab and abatacept" and "can I combine CellCept and
@@ -31,12 +35,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components import UntrainedComponent
+from bot.names import ASKED_ITEM, FOCUS, OTHER_QUESTIONS
 from bot.nlp import TermMatch
+from bot.question_focus import Focus
 from bot.understanding import shared_understanding
 
 RED_FLAG = "red_flag"  # entity: the id of a red flag from content/red_flags.yml
-RED_FLAG_SET_ASIDE = "red_flag_set_aside"
-MASKED_ENTITIES = ("treatment", "manifestation")  # a red-flag phrase was negated, past or asked about
+RED_FLAG_SET_ASIDE = "red_flag_set_aside"  # a red-flag phrase was negated, past or asked about
+MASKED_ENTITIES = ("treatment", "manifestation")
 
 
 @DefaultV1Recipe.register(
@@ -58,7 +64,9 @@ class MedicalTermExtractor(UntrainedComponent, EntityExtractorMixin):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
             if example.get(TEXT):
-                _mask_tokens(example, self.understanding.analyse(example.get(TEXT)).terms)
+                analysis = self.understanding.analyse(example.get(TEXT))
+                _mask_tokens(example, analysis.terms)
+                _keep_focus_tokens(example, analysis.focus)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -67,12 +75,19 @@ class MedicalTermExtractor(UntrainedComponent, EntityExtractorMixin):
             if not text:
                 continue
             analysis = self.understanding.analyse(text)
-            matches = list(analysis.terms)
+            # The question's own terms first: what the patient asks about outranks the story.
+            matches = sorted(analysis.terms, key=lambda m: not analysis.focus.covers(m.start, m.end))
             if analysis.red_flag.flag is not None:
                 flag = analysis.red_flag
                 matches.append(TermMatch(RED_FLAG, flag.flag.id, flag.text, flag.start, flag.end))
             message.set(RED_FLAG_SET_ASIDE, analysis.red_flag.set_aside)
+            focus = analysis.focus
+            message.set(FOCUS, {"start": focus.start, "end": focus.end, "question_start": focus.question[0]},
+                        add_to_output=True)
+            message.set(OTHER_QUESTIONS, list(analysis.focus.other_questions), add_to_output=True)
+            message.set(ASKED_ITEM, analysis.asked)
             _mask_tokens(message, analysis.terms)
+            _keep_focus_tokens(message, analysis.focus)
             found = [
                 {
                     ENTITY_ATTRIBUTE_TYPE: match.entity,
@@ -100,3 +115,12 @@ def _mask_tokens(message: Message, matches: List[TermMatch]) -> None:
         for match in masked:
             if token.start < match.end and match.start < token.end:
                 token.lemma = f"term{match.entity}"
+
+
+def _keep_focus_tokens(message: Message, focus: Focus) -> None:
+    """Only the question's tokens go on to the intent featurizers: in a long message the
+    story before the question must not decide what kind of answer it gets."""
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    kept = [t for t in tokens if focus.covers(t.start, t.end)]
+    if kept and len(kept) < len(tokens):
+        message.set(TOKENS_NAMES[TEXT], kept)

@@ -188,13 +188,17 @@ def test_guardrail_adds_what_the_article_says_about_the_medicine(library):
     assert "10 mg" in text
 
 
-def test_a_dose_question_gets_no_figures_only_the_medicine_as_a_button(library):
-    messages, _ = run(
-        ActionGuardrail(), tracker("is 10mg prednisolone ok for me", "ask_personal_advice", [entity("treatment", "steroids")])
-    )
+def test_a_dose_question_still_gets_what_the_article_says_about_the_medicine(library):
+    """ "My doctor wants me on prednisolone 20 mg, is that risky?": no advice on the dose, but
+    the article's word on steroid doses and renal crisis, which the patient needs."""
+    messages, _ = run(ActionGuardrail(), tracker(
+        "my doctor wants me on prednisolone 20 mg, is that risky?", "ask_personal_advice",
+        [entity("treatment", "steroids")]))
     steroids = next(i for i in library.defining_items() if i.concept == "steroids")
-    text = assert_medical_turn(messages, library, "guardrail.dose", "guardrail", offered=[steroids.id])
-    assert "10 mg" not in text and steroids.answer not in text
+    text = assert_medical_turn(messages, library, steroids.id, "guardrail", topic="guardrail",
+                               content_id="guardrail.dose")
+    assert text.startswith(library.items["guardrail.dose"].answer)
+    assert "not advice for you" in text and "renal) crisis" in text
 
 
 def test_out_of_scope_is_honest(library):

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
 
 from bot.conversations import TrackerStoreError, tracker_db_url
 from bot.dialogues.record import RecordError, record_script, script_yaml
 from bot.dialogues.report import progress_line, summary_line, write_reports
 from bot.dialogues.runner import DEFAULT_TIMEOUT_S, DEFAULT_URL, Unreachable, check_reachable, run_scripts
 from bot.dialogues.script import ScriptFormatError, load_scripts
-from bot.launcher import Assistant, AssistantConfig, StartError
+from bot.launcher import StartError, assistant_url
 from bot.settings import PROJECT_DIR
 
 DEFAULT_JOBS = 4
@@ -30,19 +27,6 @@ def _positive(kind):
     return parse
 
 
-@contextlib.contextmanager
-def _assistant_url(args: argparse.Namespace) -> Iterator[str]:
-    """The URL to test: --url, or with --start a private assistant on free ports."""
-    if not args.start:
-        yield args.url
-        return
-    with tempfile.TemporaryDirectory(prefix="sscbot-dialogues-") as folder:
-        config = AssistantConfig.private(Path(folder))
-        print(f"Starting a private assistant on {config.rasa_url} ...", file=sys.stderr, flush=True)
-        with Assistant(config):
-            yield config.rasa_url
-
-
 def _run(args: argparse.Namespace) -> int:
     try:
         scripts = load_scripts(args.paths)
@@ -50,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{len(error.problems)} problem(s) in the scripts; nothing was run:\n{error}", file=sys.stderr)
         return 2
     try:
-        with _assistant_url(args) as url:
+        with assistant_url(args.url, args.start) as url:
             check_reachable(url, args.timeout)
             started = time.monotonic()
             done = []
