@@ -12,7 +12,7 @@ from actions.base import ContentAction, entity_value, entity_values, named_entit
 from actions.content_client import content_store
 from bot.content_files import ContentItem
 from bot.names import GENERAL_CONCEPTS, NAME
-from bot.question_focus import reads_as_follow_up
+from bot.question_focus import asks_for_treatment, reads_as_follow_up
 
 # What kind of item each question intent wants about a concept.
 QUESTION_TYPES = {
@@ -83,9 +83,12 @@ class ActionAnswerQuestion(ContentAction):
             return store.item(content_id)
         if intent in FIXED_ANSWERS:
             return self.item(FIXED_ANSWERS[intent])
+        question = question_text(tracker)
         concept = entity_value(tracker, *ENTITY_ORDER[question_type])
-        if concept is None and reads_as_follow_up(question_text(tracker)):
+        if concept is None and reads_as_follow_up(question):
             concept = tracker.get_slot("concept")
+        if concept in GENERAL_CONCEPTS and question_type == "treatments" and not asks_for_treatment(question):
+            question_type = "overview"  # "I have had scleroderma for years, any information?"
         return store.find(concept, question_type) if concept else None
 
     @staticmethod

@@ -22,11 +22,12 @@ DOSE = re.compile(r"\b(doses?|dosage|dosing|mg|\d+(\.\d+)? ?mg|milligrams?|safe 
 DOSE_IF_MEDICINE = re.compile(r"\b(how much|how many|how often|amount|strength|strenth)\b", re.I)
 FIRST_PERSON = re.compile(r"\b(i|i'm|im|my|me)\b", re.I)
 ASKING_ME = r"(\b(should|can|could|may|must|shall|do) i\b|\bi (should|can|could)\b|\b(is|would) it (be )?(ok|okay|safe|fine|alright|dangerous|bad)\b)"
-CHANGE = re.compile(
-    ASKING_ME + r".{0,40}?\b(stop|skip|double|halve|increase|decrease|reduce|lower|raise|change|switch|swap|"
-    r"come off|go off|get off|quit|miss|combine|mix|cut down)\b",
-    re.I,
-)
+# Without a medicine named, only a question asks it: "should I stop?", not "if I could change how I look".
+ASKED_BY_ME = r"(\b(should|can|could|may|must|shall|do) i\b|\b(is|would) it (be )?(ok|okay|safe|fine|alright|dangerous|bad)\b)"
+CHANGE_VERBS = (r".{0,40}?\b(stop|skip|double|halve|increase|decrease|reduce|lower|raise|change|switch|swap|"
+                r"come off|go off|get off|quit|miss|combine|mix|cut down)\b")
+CHANGE = re.compile(ASKED_BY_ME + CHANGE_VERBS, re.I)
+CHANGE_OF_MEDICINE = re.compile(ASKING_ME + CHANGE_VERBS, re.I)
 CHANGE_IF_MEDICINE = re.compile(
     ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on)\b|\btogether\b|\bat the same time\b"
     r"|\b(stop|stopping|quit|quitting|skip|skipping|double|doubling|halve|halving|switch|switching|come off|"
@@ -57,7 +58,7 @@ def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[
     names_condition = bool({"manifestation", "term"} & set(entity_types)) or bool(CONDITION_WORDS.search(text))
     if DIAGNOSIS.search(text) or (IS_THIS.search(text) and names_condition and not about_medicine):
         return "diagnosis"
-    if CHANGE.search(text) or (about_medicine and CHANGE_IF_MEDICINE.search(text)):
+    if CHANGE.search(text) or (about_medicine and (CHANGE_OF_MEDICINE.search(text) or CHANGE_IF_MEDICINE.search(text))):
         return "medicine_change"
     return None
 

@@ -104,10 +104,15 @@ def focus_of(text: str) -> Focus:
     return Focus(start, end, others[:MAX_OTHER_QUESTIONS], question_start)
 
 
+def refers_back(question: str) -> bool:
+    """Points to something said before: "it", "that", "what else", "and ..."."""
+    return bool(REFERS_BACK.search(question))
+
+
 def reads_as_follow_up(question: str) -> bool:
     """Short, or short-ish and pointing back ("what else is there?", "and what about for the lungs?")."""
     words = len(WORD.findall(question))
-    return words <= FOLLOW_UP_WORDS or (words <= 2 * FOLLOW_UP_WORDS and bool(REFERS_BACK.search(question)))
+    return words <= FOLLOW_UP_WORDS or (words <= 2 * FOLLOW_UP_WORDS and refers_back(question))
 
 DEFINITION_QUESTION = re.compile(
     r"\b(what is|what's|whats|what are|mean|means|meaning|define|definition|pronounce|pronounced|pronunciation|"

@@ -17,13 +17,20 @@ In this order, the first that applies:
   best intent (and the steps below);
 - the question is asked the way an item's `asked_as` phrases say ("is it
   contagious?") -> `ask_definition` with that item as `content_id`;
-- the classifier found no medical question (out of scope, not understood, small
-  talk) but the message names a condition, medicine or test the content knows, or
-  it found a general one (what SSc is, the standard medicines, ...) but the question
-  names a condition -> `ask_treatment` or `ask_definition` about it.
+- the message is the name of a condition and little else ("joint pain") ->
+  `ask_treatment` about it;
+- the classifier found a general question (what SSc is, the standard medicines ...)
+  but the question names a condition; or it found no medical question (out of
+  scope, not understood, small talk) but the message names a condition, medicine or
+  test the content knows -> `ask_treatment` or `ask_definition` about it ("what is
+  CREST syndrome?" included);
+- no medical question found, nothing named, but a question that points back ("what
+  helps it?") -> `ask_treatment` or `follow_up`, for the remembered topic;
+- an unsure "out of scope" for a message that names nothing -> `nlu_fallback`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -41,7 +48,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.components import UntrainedComponent
 from bot.guardrails import guardrail_reason
 from bot.language import LANGUAGE, not_english
-from bot.question_focus import asks_for_treatment, is_short, question_in
+from bot.question_focus import asks_for_treatment, is_question, is_short, question_in, refers_back
 from bot.names import ASKED_ITEM, FOCUS, GENERAL_CONCEPTS
 from bot.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
 
@@ -49,6 +56,9 @@ URGENT = "report_urgent_symptom"
 PERSONAL_ADVICE = "ask_personal_advice"
 NOT_UNDERSTOOD = "nlu_fallback"
 DEFINITION = "ask_definition"
+FOLLOW_UP = "follow_up"
+DEFINITION_WORDS = {"what", "is", "are", "whats", "what's", "a", "an", "the", "explain", "define", "mean", "means"}
+SURE = 0.5  # an out-of-scope verdict below this, on a message that names nothing, is "not understood"
 TREATMENT = "ask_treatment"
 # Intents that answer no medical question: a named condition or medicine outweighs them.
 NO_MEDICAL_QUESTION = {"out_of_scope", NOT_UNDERSTOOD, "greet", "thank", "goodbye", "bot_challenge",
@@ -97,17 +107,38 @@ class SafetyOverride(UntrainedComponent):
                              "extractor": SafetyOverride.__name__})
             message.set(ENTITIES, entities, add_to_output=True)
             return DEFINITION
-        named = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS
-                 and e.get(ENTITY_ATTRIBUTE_VALUE) not in GENERAL_CONCEPTS]
+        text = message.get(TEXT) or ""
+        names = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS]
+        named = [e for e in names if e.get(ENTITY_ATTRIBUTE_VALUE) not in GENERAL_CONCEPTS]
         focus = message.get(FOCUS) or {}
-        asks_about_manifestation = any(
-            e.get(ENTITY_ATTRIBUTE_TYPE) == "manifestation" and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", 0)
+        about_manifestation = any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == "manifestation"
+            and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
             for e in named)
-        if not named or not (intent in NO_MEDICAL_QUESTION or (intent in GENERAL_ANSWERS and asks_about_manifestation)):
+        wants_treatment = asks_for_treatment(question)
+        if about_manifestation and intent != FOLLOW_UP and len(_other_words(text, named)) <= 1:
+            return TREATMENT  # "joint pain", "my calcinosis?": what helps it
+        if intent in GENERAL_ANSWERS and about_manifestation:
+            return TREATMENT if wants_treatment else DEFINITION
+        if intent not in NO_MEDICAL_QUESTION:
             return None
-        if asks_for_treatment(question) or named[0].get(ENTITY_ATTRIBUTE_TYPE) == "manifestation":
-            return TREATMENT
-        return DEFINITION
+        if named:
+            return TREATMENT if wants_treatment or named[0].get(ENTITY_ATTRIBUTE_TYPE) == "manifestation" else DEFINITION
+        if names and len([w for w in _other_words(text, names) if w not in DEFINITION_WORDS]) <= 1:
+            return DEFINITION  # "what is CREST syndrome?"
+        if is_question(question) and refers_back(question):
+            return TREATMENT if wants_treatment else FOLLOW_UP  # "what helps it?"
+        if intent == "out_of_scope" and not entities and (message.get(INTENT) or {}).get("confidence", 1) < SURE:
+            return NOT_UNDERSTOOD  # "purple monkey dishwasher" is not a question about something else
+        return None
+
+
+def _other_words(text: str, named: List[Dict[str, Any]]) -> List[str]:
+    """The words of `text` outside the entities `named`, lower case."""
+    rest = text
+    for entity in sorted(named, key=lambda e: -e.get("start", 0)):
+        rest = rest[:entity.get("start", 0)] + " " + rest[entity.get("end", 0):]
+    return re.findall(r"[a-z']+", rest.lower())
 
 
 def _unsupported(message: Message, predicted: Optional[str]) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, List, Tuple
+from typing import Collection, Dict, List, Tuple
 
 import yaml
 
@@ -13,6 +13,7 @@ TOPICS = (
 )
 HELD_OUT = "heldout"
 PARTS = ("dev", HELD_OUT)
+GATE_FILE = "gate.yml"
 
 
 class DatasetError(ValueError):
@@ -91,3 +92,15 @@ def _question(path: Path, part: str, index: int, entry, content_ids: Collection[
             raise DatasetError(f"{where} ({entry['id']}): {flag} must be true or false")
     return Question(str(entry["id"]), text, str(entry["source"]), topics, ids, entry["urgent"],
                     entry["asks_advice"], part)
+
+
+def load_gate(folder: Path) -> Dict[str, Dict[str, float]]:
+    """The held-out figures `make test` holds the assistant to (gate.yml: {figure: {min|max: value}})."""
+    path = folder / GATE_FILE
+    try:
+        gate = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DatasetError(f"{path}: {error}") from error
+    if not isinstance(gate, dict) or not all(isinstance(v, dict) and set(v) <= {"min", "max"} for v in gate.values()):
+        raise DatasetError(f"{path}: expected {{figure: {{min: value}} or {{max: value}}}}")
+    return gate

@@ -119,3 +119,18 @@ class Scores:
 
 def score(part: str, outcomes: Sequence[Outcome]) -> Scores:
     return Scores(part, list(outcomes))
+
+
+def gate_failures(scores: Scores, gate: Dict[str, Dict[str, float]]) -> List[str]:
+    """The figures of `scores` outside the bounds of `gate` ({figure: {min|max: value}})."""
+    failures = []
+    for name, bounds in gate.items():
+        figure = scores.figures.get(name)
+        if figure is None:
+            continue
+        hits, total = scores.counts[name]
+        if "min" in bounds and figure < bounds["min"] - 1e-9:
+            failures.append(f"{scores.part} {name} {figure:.1%} ({hits}/{total}) is below {bounds['min']:.1%}")
+        if "max" in bounds and figure > bounds["max"] + 1e-9:
+            failures.append(f"{scores.part} {name} {figure:.1%} ({hits}/{total}) is above {bounds['max']:.1%}")
+    return failures
