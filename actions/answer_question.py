@@ -1,17 +1,16 @@
 """Answers medical questions from the content store, keeping follow-up context."""
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, entity_value, entity_values, named_entity, question_text
+from actions.base import ContentAction, entity_value, entity_values, question_text
 from actions.content_client import content_store
 from bot.content_files import ContentItem
-from bot.names import GENERAL_CONCEPTS, NAME
+from bot.names import ASKED_ITEM, GENERAL_CONCEPTS
 from bot.question_focus import asks_for_treatment, reads_as_follow_up
 
 # What kind of item each question intent wants about a concept.
@@ -35,7 +34,6 @@ ENTITY_ORDER = {
 }
 NOT_UNDERSTOOD = "out_of_scope.not_understood"
 MAX_ALSO_NAMED = 2
-UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
 # A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
 SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
 
@@ -50,9 +48,7 @@ class ActionAnswerQuestion(ContentAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         question_type = QUESTION_TYPES.get(intent) or tracker.get_slot("question_type") or "treatments"
         item = self._choose(tracker, intent, question_type)
-        lead = None
-        if item is not None and NAME in item.answer:
-            item, lead = self._about_named(tracker, item)
+        item, lead = self.about_named(tracker, item) if item is not None else (None, None)
         kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
         if item is None or kind is None:
             return self.send(dispatcher, tracker, self.item(NOT_UNDERSTOOD), "fallback")
@@ -64,21 +60,11 @@ class ActionAnswerQuestion(ContentAction):
         also = self._also_named(tracker, item, question_type)
         return events + self.send(dispatcher, tracker, item, "answer", lead=lead, offer=also)
 
-    @staticmethod
-    def _about_named(tracker: Tracker, item: ContentItem) -> Tuple[ContentItem, Optional[str]]:
-        """An item that speaks of the medicine named ("side effects of {name}"): said before what
-        the article says about that medicine; alone, about "these medicines", when none is named."""
-        named = named_entity(tracker, "treatment")
-        about = content_store().find(named["value"], "definition") if named else None
-        if about is None:
-            return dataclasses.replace(item, answer=item.answer.replace(NAME, UNNAMED)), None
-        return about, item.answer.replace(NAME, named.get("text") or about.title)
-
     def _choose(self, tracker: Tracker, intent: Optional[str], question_type: str) -> Optional[ContentItem]:
         """The item asked for: a button's item, a fixed answer, or the concept the message names;
         the remembered concept only when the message names none and reads as a follow-up."""
         store = content_store()
-        content_id = entity_value(tracker, "content_id")
+        content_id = entity_value(tracker, "content_id") or tracker.latest_message.get(ASKED_ITEM)
         if content_id:
             return store.item(content_id)
         if intent in FIXED_ANSWERS:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Optional, Sequence, Text
+import dataclasses
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,10 +13,11 @@ from actions.content_client import content_store, safety_texts, term_finder
 from bot.content_files import ContentItem
 from bot.nlp import find_terms
 from bot.replies import item_messages
-from bot.names import FOCUS, OTHER_QUESTIONS
+from bot.names import FOCUS, NAME, OTHER_QUESTIONS
 from bot.question_focus import question_in
 
 MAX_TERM_BUTTONS = 2
+UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
 EXPLAINED = "explained"  # slot: concepts this conversation has explained or offered to explain
 
 
@@ -67,6 +69,19 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id, also_asked):
             dispatcher.utter_message(**message)
         return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []
+
+    @staticmethod
+    def about_named(tracker: Tracker, item: ContentItem) -> Tuple[ContentItem, Optional[str]]:
+        """(item to answer with, lead). An item that speaks of the medicine named ("side effects
+        of {name}") is said before what the article says about that medicine; alone, about
+        "these medicines", when none is named. Any other item: itself, no lead."""
+        if NAME not in item.answer:
+            return item, None
+        named = named_entity(tracker, "treatment")
+        about = content_store().find(named["value"], "definition") if named else None
+        if about is None:
+            return dataclasses.replace(item, answer=item.answer.replace(NAME, UNNAMED)), None
+        return about, item.answer.replace(NAME, named.get("text") or about.title)
 
     @staticmethod
     def item(item_id: str) -> ContentItem:

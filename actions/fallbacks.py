@@ -1,6 +1,7 @@
 """Honest replies when the article has no answer or the message was not understood."""
 from __future__ import annotations
 
+import abc
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -9,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_question import NOT_UNDERSTOOD
 from actions.base import ContentAction
 from bot.language import LANGUAGE, OTHER
+from bot.names import ASKED_ITEM
 
 ENGLISH_ONLY = "out_of_scope.english_only"
 
@@ -22,20 +24,29 @@ class FixedReplyAction(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return self.send(dispatcher, tracker, self.item(self.item_for(tracker)), self.kind)
+        item, lead = self.about_named(tracker, self.item(self.item_for(tracker)))
+        return self.send(dispatcher, tracker, item, self.kind if item.answers == "safety" else "answer", lead=lead)
 
     def item_for(self, tracker: Tracker) -> str:
         return self.item_id
 
 
-class ActionOutOfScope(FixedReplyAction):
+class CommonQuestionAware(FixedReplyAction, metaclass=abc.ABCMeta):
+    """A common question the article does not answer ("is it contagious?", `asked_as` in
+    content/) gets its own honest reply rather than the general one."""
+
+    def item_for(self, tracker: Tracker) -> str:
+        return tracker.latest_message.get(ASKED_ITEM) or super().item_for(tracker)
+
+
+class ActionOutOfScope(CommonQuestionAware):
     item_id, kind = "out_of_scope.not_covered", "out_of_scope"
 
     def name(self) -> Text:
         return "action_out_of_scope"
 
 
-class ActionNotUnderstood(FixedReplyAction):
+class ActionNotUnderstood(CommonQuestionAware):
     """Says so; for a message in another language, says in English what it can do."""
 
     item_id, kind = NOT_UNDERSTOOD, "fallback"
@@ -44,4 +55,4 @@ class ActionNotUnderstood(FixedReplyAction):
         return "action_not_understood"
 
     def item_for(self, tracker: Tracker) -> str:
-        return ENGLISH_ONLY if tracker.latest_message.get(LANGUAGE) == OTHER else self.item_id
+        return ENGLISH_ONLY if tracker.latest_message.get(LANGUAGE) == OTHER else super().item_for(tracker)

@@ -30,6 +30,7 @@ CHANGE = re.compile(ASKED_BY_ME + CHANGE_VERBS, re.I)
 CHANGE_OF_MEDICINE = re.compile(ASKING_ME + CHANGE_VERBS, re.I)
 CHANGE_IF_MEDICINE = re.compile(
     ASKING_ME + r".{0,40}?\b(take|taking|start|try|go back on)\b|\btogether\b|\bat the same time\b"
+    r"|\b(should|do|shall) i (be on|need|go on|get|ask for|have|say yes)\b|\bwhich\b.{0,30}\b(better|best) for me\b"
     r"|\b(stop|stopping|quit|quitting|skip|skipping|double|doubling|halve|halving|switch|switching|come off|"
     r"coming off)\b.{0,20}\b(my|taking)\b",
     re.I,

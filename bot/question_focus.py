@@ -121,9 +121,13 @@ DEFINITION_QUESTION = re.compile(
 )
 
 
+def asks_for_definition(question: str) -> bool:
+    return bool(DEFINITION_QUESTION.search(question))
+
+
 def asks_for_treatment(question: str) -> bool:
     """Asks what helps, rather than what a thing is."""
-    return bool(TREATMENT_QUESTION.search(question)) and not DEFINITION_QUESTION.search(question)
+    return bool(TREATMENT_QUESTION.search(question)) and not asks_for_definition(question)
 
 
 def is_short(text: str) -> bool:

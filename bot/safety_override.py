@@ -11,12 +11,13 @@ In this order, the first that applies:
 - a message in another language, or with no words at all (emoji only), that the
   classifier did not think urgent -> `nlu_fallback`, with `language` (`other` /
   `no_words`) for the reply to say so;
-- the classifier said urgent but the red-flag words were negated, in the past or
-  asked about (and nothing is said to happen now), or the message is longer than one
-  short sentence; or it said personal advice where the rules found none -> its next
+- the classifier said urgent or personal advice where the rules found nothing, on a
+  message longer than one short sentence, or urgent where the red-flag words were
+  negated, in the past or asked about (and nothing is said to happen now) -> its next
   best intent (and the steps below);
 - the question is asked the way an item's `asked_as` phrases say ("is it
-  contagious?") -> `ask_definition` with that item as `content_id`;
+  contagious?"): the actions answer with that item (`asked_item`); small talk
+  becomes `ask_definition` so that an action answers at all;
 - the message is the name of a condition and little else ("joint pain") ->
   `ask_treatment` about it;
 - the classifier found a general question (what SSc is, the standard medicines ...)
@@ -24,8 +25,8 @@ In this order, the first that applies:
   scope, not understood, small talk) but the message names a condition, medicine or
   test the content knows -> `ask_treatment` or `ask_definition` about it ("what is
   CREST syndrome?" included);
-- no medical question found, nothing named, but a question that points back ("what
-  helps it?") -> `ask_treatment` or `follow_up`, for the remembered topic;
+- no medical question found, nothing named, but a question for what helps that points
+  back ("what helps it?") -> `ask_treatment`, for the remembered topic;
 - an unsure "out of scope" for a message that names nothing -> `nlu_fallback`.
 """
 from __future__ import annotations
@@ -48,7 +49,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.components import UntrainedComponent
 from bot.guardrails import guardrail_reason
 from bot.language import LANGUAGE, not_english
-from bot.question_focus import asks_for_treatment, is_question, is_short, question_in, refers_back
+from bot.question_focus import asks_for_definition, asks_for_treatment, is_question, is_short, question_in, refers_back
 from bot.names import ASKED_ITEM, FOCUS, GENERAL_CONCEPTS
 from bot.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
 
@@ -61,10 +62,11 @@ DEFINITION_WORDS = {"what", "is", "are", "whats", "what's", "a", "an", "the", "e
 SURE = 0.5  # an out-of-scope verdict below this, on a message that names nothing, is "not understood"
 TREATMENT = "ask_treatment"
 # Intents that answer no medical question: a named condition or medicine outweighs them.
-NO_MEDICAL_QUESTION = {"out_of_scope", NOT_UNDERSTOOD, "greet", "thank", "goodbye", "bot_challenge",
-                       "ask_capabilities"}
+SMALL_TALK = {"greet", "thank", "goodbye", "bot_challenge", "ask_capabilities"}
+NO_ANSWER = {"out_of_scope", NOT_UNDERSTOOD, "ask_capabilities"}
+NO_MEDICAL_QUESTION = NO_ANSWER | SMALL_TALK
 # Intents with one general answer: a condition named in the question is the more specific one.
-GENERAL_ANSWERS = {"ask_what_is_ssc", "ask_standard_immunosuppressants", "ask_refractory", "ask_cure"}
+GENERAL_ANSWERS = {"ask_what_is_ssc", "ask_standard_immunosuppressants", "ask_cure"}
 NAMED_THINGS = ("manifestation", "treatment", "term")
 
 
@@ -101,12 +103,8 @@ class SafetyOverride(UntrainedComponent):
     def _answerable(message: Message, entities: List[Dict[str, Any]], intent: Optional[str],
                     question: str) -> Optional[str]:
         """A question the content answers, where the classifier saw none (or a general one)."""
-        asked = message.get(ASKED_ITEM)
-        if asked and intent != PERSONAL_ADVICE:
-            entities.append({ENTITY_ATTRIBUTE_TYPE: "content_id", ENTITY_ATTRIBUTE_VALUE: asked,
-                             "extractor": SafetyOverride.__name__})
-            message.set(ENTITIES, entities, add_to_output=True)
-            return DEFINITION
+        if message.get(ASKED_ITEM) and intent in SMALL_TALK:
+            return DEFINITION  # the actions answer with that item (`asked_item`), whatever the intent
         text = message.get(TEXT) or ""
         names = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS]
         named = [e for e in names if e.get(ENTITY_ATTRIBUTE_VALUE) not in GENERAL_CONCEPTS]
@@ -116,7 +114,8 @@ class SafetyOverride(UntrainedComponent):
             and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
             for e in named)
         wants_treatment = asks_for_treatment(question)
-        if about_manifestation and intent != FOLLOW_UP and len(_other_words(text, named)) <= 1:
+        if (about_manifestation and intent != FOLLOW_UP and not asks_for_definition(question)
+                and len(_other_words(text, named)) <= 1):
             return TREATMENT  # "joint pain", "my calcinosis?": what helps it
         if intent in GENERAL_ANSWERS and about_manifestation:
             return TREATMENT if wants_treatment else DEFINITION
@@ -126,8 +125,8 @@ class SafetyOverride(UntrainedComponent):
             return TREATMENT if wants_treatment or named[0].get(ENTITY_ATTRIBUTE_TYPE) == "manifestation" else DEFINITION
         if names and len([w for w in _other_words(text, names) if w not in DEFINITION_WORDS]) <= 1:
             return DEFINITION  # "what is CREST syndrome?"
-        if is_question(question) and refers_back(question):
-            return TREATMENT if wants_treatment else FOLLOW_UP  # "what helps it?"
+        if intent in NO_ANSWER and wants_treatment and is_question(question) and refers_back(question):
+            return TREATMENT  # "what helps it?": the remembered topic
         if intent == "out_of_scope" and not entities and (message.get(INTENT) or {}).get("confidence", 1) < SURE:
             return NOT_UNDERSTOOD  # "purple monkey dishwasher" is not a question about something else
         return None
@@ -142,13 +141,12 @@ def _other_words(text: str, named: List[Dict[str, Any]]) -> List[str]:
 
 
 def _unsupported(message: Message, predicted: Optional[str]) -> bool:
-    """The classifier's urgent or advice verdict where the deterministic layers found nothing:
-    advice always (its rules are complete for doses, changes and diagnosis); urgent when the
-    red-flag words were set aside, or when the message is longer than the one short
-    sentence the classifier was trained on (real posts tell stories in alarming words)."""
-    if predicted == PERSONAL_ADVICE:
-        return True
-    return predicted == URGENT and (bool(message.get(RED_FLAG_SET_ASIDE)) or not is_short(message.get(TEXT) or ""))
+    """The classifier's urgent or advice verdict where the deterministic layers found nothing,
+    on a message longer than the one short sentence it was trained on (real posts tell
+    stories in alarming words), or urgent words that were set aside."""
+    if predicted not in (URGENT, PERSONAL_ADVICE):
+        return False
+    return not is_short(message.get(TEXT) or "") or (predicted == URGENT and bool(message.get(RED_FLAG_SET_ASIDE)))
 
 
 def _question(message: Message) -> str:

@@ -85,7 +85,7 @@ class MedicalTermExtractor(UntrainedComponent, EntityExtractorMixin):
             message.set(FOCUS, {"start": focus.start, "end": focus.end, "question_start": focus.question[0]},
                         add_to_output=True)
             message.set(OTHER_QUESTIONS, list(analysis.focus.other_questions), add_to_output=True)
-            message.set(ASKED_ITEM, analysis.asked)
+            message.set(ASKED_ITEM, analysis.asked, add_to_output=True)
             _mask_tokens(message, analysis.terms)
             _keep_focus_tokens(message, analysis.focus)
             found = [

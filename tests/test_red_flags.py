@@ -84,3 +84,77 @@ def test_a_flag_needs_a_reply(content_copy):
     path.write_text(path.read_text().replace("    reply: emergency.crisis\n", "", 1))
     with pytest.raises(ContentError, match=r"item 'self_harm', field 'reply': missing"):
         load_red_flags(content_copy)
+
+
+# The urgent signs a clinician expects (issue #13, item 8; sources named in content/red_flags.yml),
+# in patients' own wording, and the same words where nothing urgent is happening.
+CLINICAL_URGENT = [
+    # scleroderma renal crisis: very high blood pressure in any written form, headache, vision, urine
+    ("my blood pressure is 230 and i feel awful", "renal_crisis_signs"),
+    ("bp of 205 this morning, is that bad", "renal_crisis_signs"),
+    ("the top number is 210 and the bottom 115 on my home monitor", "renal_crisis_signs"),
+    ("Yesterday she recorded a blood pressure of 210/100. Is this an emergency?", "renal_crisis_signs"),
+    ("190 over 120 on the machine", "renal_crisis_signs"),
+    ("sudden splitting headache and my vision has gone blurry", "renal_crisis_signs"),
+    ("i have hardly peed anything since yesterday", "renal_crisis_signs"),
+    # heart and lung
+    ("tight heavy feeling in the middle of my chest started 20 min ago", "chest_pain"),
+    ("i fainted in the kitchen an hour ago", "fainting"),
+    ("i am breathless even sitting still", "breathing"),
+    ("my breathing is getting worse and worse today", "breathing"),
+    ("my legs are swollen and i get breathless lying flat at night", "heart_failure_signs"),
+    ("new swelling in both ankles and i have to sleep propped up on pillows to breathe", "heart_failure_signs"),
+    ("heart racing and i feel dizzy", "racing_heart"),
+    # fingers
+    ("the end of my thumb looks black and dead", "finger_gangrene"),
+    ("my finger went white two hours ago and won't warm up", "finger_gangrene"),
+    ("I have a small wound under my nail and the tissue looks necrotic", "finger_gangrene"),
+    ("finger sore is oozing pus, hot and red up to the wrist, temp 38.9", "infected_ulcer"),
+    # bleeding, infection, self-harm
+    ("i vomited blood after lunch", "gut_bleeding"),
+    ("there is blood in my stool and i feel faint", "gut_bleeding"),
+    ("i have a fever and shivering and i am on mycophenolate", "sepsis_signs"),
+    ("high temperature since my rituximab infusion and feeling very unwell", "sepsis_signs"),
+    ("ive started cutting myself again", "self_harm"),
+    ("everyone would be better off without me", "self_harm"),
+]
+
+CLINICAL_NOT_URGENT = [
+    # about the future, fears, hypotheticals
+    "will it spread to other organs?",
+    "what if my kidneys fail?",
+    "I am scared to start cyclophosphamide next week in case I get an infection",
+    "does methotrexate cause fever?",
+    # someone else's past, or the patient's own past
+    "my mother had a renal crisis when she was pregnant with me",
+    "my bp was 220/120 last year but it is fine now",
+    "I had gangrene in 2015",
+    # asked about
+    "what are the signs of a renal crisis?",
+    "what is gangrene?",
+    "how high does blood pressure go in a renal crisis",
+    # ordinary readings and wording
+    "my bp was 150 yesterday",
+    "blood pressure 120/80 all fine",
+    "my ankles swell in the heat",
+    "this is all very confusing",
+    "arthritis that would not respond to any anti-inflammatory drugs",
+    "feeling a bit low about my diagnosis lately but no thoughts of harming myself",
+]
+
+
+@pytest.mark.parametrize("text, expected", CLINICAL_URGENT)
+def test_clinical_urgent_signs_in_real_wording(understanding, text, expected):
+    assert flag(understanding, text) == expected
+
+
+@pytest.mark.parametrize("text", CLINICAL_NOT_URGENT)
+def test_the_same_words_when_nothing_urgent_happens(understanding, text):
+    assert flag(understanding, text) is None
+
+
+def test_the_rules_name_their_published_source():
+    from bot import settings
+
+    header = (settings.content_dir() / "red_flags.yml").read_text(encoding="utf-8").split("\nhappening:")[0]
+    assert "selfmanagescleroderma.com" in header and "srfcure.org" in header
