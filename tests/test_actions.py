@@ -15,11 +15,13 @@ from actions.session_start import ActionSessionStart
 SOURCE = "From: Treatment Options for Refractory Systemic Sclerosis"
 
 
-def tracker(text, intent, entities=(), **slots):
+def tracker(text, intent, entities=(), parse=None, **slots):
+    """`parse`: more parse data, as the NLU components set it (focus, other questions ...)."""
     return Tracker(
         sender_id="patient-1",
         slots={"concept": None, "question_type": None, "explained": None, **slots},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities)},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities),
+                        **(parse or {})},
         events=[],
         paused=False,
         followup_action=None,
@@ -246,3 +248,54 @@ def test_the_action_server_refuses_to_start_without_an_item_it_sends():
     check_items_exist({"emergency.urgent", "guardrail.dose"})
     with pytest.raises(LookupError, match="content/ lacks items the actions send: emergency.gone"):
         check_items_exist({"emergency.urgent", "emergency.gone"})
+
+
+def test_the_other_questions_of_a_message_come_back_as_buttons_first(library):
+    text = "What helps calcinosis on my elbows? And is scleroderma hereditary?"
+    messages, _ = run(ActionAnswerQuestion(), tracker(
+        text, "ask_treatment", [entity("manifestation", "calcinosis")],
+        parse={"other_questions": ["And is scleroderma hereditary?"]}))
+    buttons = messages[0]["buttons"]
+    assert buttons[0] == {"title": "You also asked: And is scleroderma hereditary?",
+                          "payload": "And is scleroderma hereditary?"}
+    assert messages[1]["custom"]["content_id"] == "skin.calcinosis_treatments"
+
+
+def test_the_question_names_the_concept_not_the_story(library):
+    text = "I take imatinib every day. What helps calcium lumps?"
+    question_start = text.index("What")
+    messages, _ = run(ActionAnswerQuestion(), tracker(
+        text, "ask_treatment",
+        [dict(entity("treatment", "imatinib"), start=7, end=15),
+         dict(entity("manifestation", "calcinosis"), start=text.index("calcium"), end=len(text) - 1)],
+        parse={"focus": {"start": question_start, "end": len(text), "question_start": question_start}}))
+    assert messages[1]["custom"]["content_id"] == "skin.calcinosis_treatments"
+
+
+def test_the_remembered_concept_only_for_a_follow_up(library):
+    follow_up, _ = run(ActionAnswerQuestion(), tracker("what else is there?", "ask_treatment", concept="calcinosis"))
+    assert follow_up[1]["custom"]["content_id"] == "skin.calcinosis_treatments"
+    story = ("my hands have been bad all winter and the skin keeps cracking open at the knuckles when I wash up "
+             "in the evenings")
+    new_topic, _ = run(ActionAnswerQuestion(), tracker(story, "ask_treatment", concept="calcinosis"))
+    assert new_topic[1]["custom"]["content_id"] == "out_of_scope.not_understood"
+
+
+def test_a_common_question_gets_its_honest_reply_from_any_action(library):
+    for action, intent in ((ActionOutOfScope(), "out_of_scope"), (ActionAnswerQuestion(), "ask_what_is_ssc")):
+        messages, _ = run(action, tracker("is it contagious?", intent, parse={"asked_item": "out_of_scope.contagion"}))
+        assert_medical_turn(messages, library, "out_of_scope.contagion", "out_of_scope")
+    messages, _ = run(ActionOutOfScope(), tracker("is it hereditary?", "out_of_scope",
+                                                  parse={"asked_item": "what_is_ssc.causes"}))
+    assert_medical_turn(messages, library, "what_is_ssc.causes", "answer")
+
+
+def test_side_effects_of_a_named_medicine_say_so_then_what_the_article_says(library):
+    messages, _ = run(ActionAnswerQuestion(), tracker(
+        "what are the side effects of CellCept?", "ask_definition",
+        [dict(entity("treatment", "mycophenolate"), text="CellCept")], parse={"asked_item": "out_of_scope.side_effects"}))
+    text = assert_medical_turn(messages, library, "treatments.mycophenolate", "answer")
+    assert text.startswith("The article does not describe the side effects or the safety of CellCept in detail.")
+    alone, _ = run(ActionOutOfScope(), tracker("any side effects?", "out_of_scope",
+                                               parse={"asked_item": "out_of_scope.side_effects"}))
+    assert "the safety of these medicines" in alone[0]["text"] and "{name}" not in alone[0]["text"]
