@@ -12,12 +12,12 @@ MODEL     := models/ssc.tar.gz
 CHROMIUM  := /usr/bin/chromium
 INSTALLED := $(VENV)/.installed
 # The NLU components are ours (bot/), and they read content/ (terms, red flags): both change training.
-TRAIN_INPUTS := config.yml domain.yml $(shell find data content -name "*.yml" 2>/dev/null) $(wildcard bot/*.py)
+TRAIN_INPUTS := config.yml domain.yml $(shell find data content -name "*.yml" 2>/dev/null) $(shell find bot/language bot/safety bot/content bot/rasa_plugins -name "*.py" 2>/dev/null) bot/names.py
 NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
 
-.PHONY: help install train run shell test test-unit validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium dialogues loadtest purge audit bench lock clean
+.PHONY: help install train run shell test lint test-unit test-system validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium dialogues loadtest purge audit bench lock clean
 
 help:
 	@echo "make run     start the assistant (chat widget http://localhost:8080/, Rasa server :5005, action server :5055)"
@@ -30,7 +30,7 @@ help:
 	@echo "make feedback-report   how patients rated each answer in the chat widget"
 	@echo "make gaps-report       the questions it could not answer, grouped by the terms they name"
 	@echo "make eval    understanding measured on real patients' questions (results/eval)"
-	@echo "make install / train / validate / test-unit / test-stories / test-nlu / content-check / content-report / chromium / audit / lock / clean"
+	@echo "make install / train / lint / validate / test-unit / test-system / test-stories / test-nlu / content-check / content-report / chromium / audit / lock / clean"
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
@@ -66,7 +66,7 @@ shell: $(MODEL)
 	$(BIN)/sscbot shell
 
 content-check: $(INSTALLED)
-	$(BIN)/sscbot content check
+	$(BIN)/sscbot content load
 
 # Readability grade and review date of every item; overdue reviews (SSCBOT_REVIEW_MAX_AGE_DAYS).
 content-report: $(INSTALLED)
@@ -106,10 +106,19 @@ bench: $(INSTALLED)
 dialogues: $(MODEL)
 	$(BIN)/sscbot dialogues run $(if $(URL),--url $(URL),--start) dialogues
 
-test: test-unit validate test-stories test-nlu audit
+test: lint test-unit test-system validate test-stories test-nlu audit
 
-test-unit: $(MODEL) $(CHROMIUM)
-	$(BIN)/pytest
+# Ruff (lint and format) and mypy on bot/ and actions/ (settings in pyproject.toml).
+lint: $(INSTALLED)
+	$(BIN)/ruff check bot actions && $(BIN)/ruff format --check bot actions && $(BIN)/mypy
+
+# The fast unit tests, mirroring bot/'s packages: no trained model, no servers.
+test-unit: $(INSTALLED)
+	$(BIN)/pytest tests/unit
+
+# The trained model, the real servers, the widget in Chromium, the dialogues and the real questions.
+test-system: $(MODEL) $(CHROMIUM)
+	$(BIN)/pytest tests/model tests/e2e tests/web
 
 # Debian's Chromium for the widget's browser tests (Playwright's own browser download does not work here).
 $(CHROMIUM):

@@ -1,17 +1,29 @@
 """Custom actions for the action server: thin, they ask `bot/` and answer.
 
-The content store is loaded when the action server imports this package, and
-every content item an action may send is checked to be there, so a bad content
-file, a missing item or an unreachable database stops it at start, with the
-cause, instead of leaving a patient without a reply later.
+`check_content()` (run by the action server's entry point, bot/run/action_server.py,
+before it serves) reads the content store and checks that every item an action may send
+is there, so a content store that was not loaded, a missing item or an unreachable
+database stops the server at start, with the cause, instead of leaving a patient
+without a reply later. Importing the package does nothing else than define the actions.
 """
-from actions.answer_question import FIXED_ANSWERS, NOT_UNDERSTOOD
-from actions.content_client import check_items_exist, red_flag_replies
-from actions.fallbacks import ENGLISH_ONLY, ActionOutOfScope
-from bot.guardrails import GUARDRAIL_ITEMS
-from bot.red_flags import URGENT_ITEM
 
-check_items_exist(
-    {*FIXED_ANSWERS.values(), NOT_UNDERSTOOD, ENGLISH_ONLY, ActionOutOfScope.item_id, URGENT_ITEM, *GUARDRAIL_ITEMS,
-     *red_flag_replies().values()}
-)
+
+def check_content() -> None:
+    """Raise (LookupError, or the database's error) when the actions cannot answer from the store."""
+    from actions.answer_question import FIXED_ANSWERS, NOT_UNDERSTOOD
+    from actions.content_client import check_items_exist, red_flag_replies
+    from actions.fallbacks import ENGLISH_ONLY, ActionOutOfScope
+    from bot.safety.guardrails import GUARDRAIL_ITEMS
+    from bot.safety.red_flags import URGENT_ITEM
+
+    check_items_exist(
+        {
+            *FIXED_ANSWERS.values(),
+            NOT_UNDERSTOOD,
+            ENGLISH_ONLY,
+            ActionOutOfScope.item_id,
+            URGENT_ITEM,
+            *GUARDRAIL_ITEMS,
+            *red_flag_replies().values(),
+        }
+    )

@@ -1,7 +1,8 @@
 """Answers medical questions from the content store, keeping follow-up context."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -9,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ContentAction, entity_value, entity_values, question_text
 from actions.content_client import content_store
-from bot.content_files import ContentItem
+from bot.content.files import ContentItem
+from bot.language.question_focus import asks_for_treatment, reads_as_follow_up
 from bot.names import ASKED_ITEM, GENERAL_CONCEPTS
-from bot.question_focus import asks_for_treatment, reads_as_follow_up
 
 # What kind of item each question intent wants about a concept.
 QUESTION_TYPES = {
@@ -39,14 +40,14 @@ SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emerg
 
 
 class ActionAnswerQuestion(ContentAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_question"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        question_type = QUESTION_TYPES.get(intent) or tracker.get_slot("question_type") or "treatments"
+        question_type = QUESTION_TYPES.get(intent or "") or tracker.get_slot("question_type") or "treatments"
         item = self._choose(tracker, intent, question_type)
         item, lead = self.about_named(tracker, item) if item is not None else (None, None)
         kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
@@ -79,9 +80,12 @@ class ActionAnswerQuestion(ContentAction):
 
     @staticmethod
     def _also_named(tracker: Tracker, answered: ContentItem, question_type: str) -> List[ContentItem]:
-        """"Did you mean ...?": the items about the other conditions and medicines the message names."""
+        """ "Did you mean ...?": the items about the other conditions and medicines the message names."""
         store = content_store()
         items = [store.find(concept, question_type) for concept in entity_values(tracker, *ENTITY_ORDER[question_type])]
-        unique = {item.id: item for item in items
-                  if item is not None and item.concept not in (answered.concept, *GENERAL_CONCEPTS)}
+        unique = {
+            item.id: item
+            for item in items
+            if item is not None and item.concept not in (answered.concept, *GENERAL_CONCEPTS)
+        }
         return list(unique.values())[:MAX_ALSO_NAMED]

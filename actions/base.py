@@ -1,20 +1,21 @@
 """Behaviour shared by the actions that answer from the content store."""
+
 from __future__ import annotations
 
 import abc
 import dataclasses
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content_client import content_store, safety_texts, term_finder
-from bot.content_files import ContentItem
-from bot.nlp import find_terms
-from bot.replies import item_messages
+from bot.content.files import ContentItem
+from bot.content.replies import item_messages
+from bot.language.pipeline import find_terms
+from bot.language.question_focus import question_in
 from bot.names import FOCUS, NAME, OTHER_QUESTIONS
-from bot.question_focus import question_in
 
 MAX_TERM_BUTTONS = 2
 UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
@@ -25,7 +26,7 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
     """An action that answers with content items (abstract: rasa_sdk skips it)."""
 
     @abc.abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in the domain."""
 
     @staticmethod
@@ -38,11 +39,11 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         topic: Optional[str] = None,
         content_id: Optional[str] = None,
         offer: Sequence[ContentItem] = (),
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         """Answer with `item`; returns the event that records newly offered explanations.
 
         `offer`: items to offer as buttons first, before the item's related items.
-        The message's other questions (bot.question_focus) come before them all, as
+        The message's other questions (bot.language.question_focus) come before them all, as
         "You also asked: ..." buttons.
 
         A medical word the answer uses for the first time in the conversation is
@@ -79,7 +80,7 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
             return item, None
         named = named_entity(tracker, "treatment")
         about = content_store().find(named["value"], "definition") if named else None
-        if about is None:
+        if named is None or about is None:
             return dataclasses.replace(item, answer=item.answer.replace(NAME, UNNAMED)), None
         return about, item.answer.replace(NAME, named.get("text") or about.title)
 
@@ -91,11 +92,11 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         return item
 
 
-def latest_entities(tracker: Tracker) -> List[Dict[Text, Any]]:
+def latest_entities(tracker: Tracker) -> List[Dict[str, Any]]:
     return tracker.latest_message.get("entities") or []
 
 
-def _in_question(tracker: Tracker, entity: Dict[Text, Any]) -> bool:
+def _in_question(tracker: Tracker, entity: Dict[str, Any]) -> bool:
     focus = tracker.latest_message.get(FOCUS)
     start = entity.get("start")
     if not focus or start is None:
@@ -105,15 +106,19 @@ def _in_question(tracker: Tracker, entity: Dict[Text, Any]) -> bool:
 
 def entity_values(tracker: Tracker, *entity_types: str) -> List[str]:
     """The values of these entity types in the last message, without repeats: those in its
-    question first (bot.question_focus), then those in the rest; each by type in the order given."""
+    question first (bot.language.question_focus), then those in the rest; each by type in the order given."""
     entities = latest_entities(tracker)
     values: List[str] = []
     for in_question in (True, False):
         for entity_type in entity_types:
             for entity in entities:
                 value = entity.get("value")
-                if (entity.get("entity") == entity_type and value and str(value) not in values
-                        and _in_question(tracker, entity) == in_question):
+                if (
+                    entity.get("entity") == entity_type
+                    and value
+                    and str(value) not in values
+                    and _in_question(tracker, entity) == in_question
+                ):
                     values.append(str(value))
     return values
 
@@ -123,7 +128,7 @@ def entity_value(tracker: Tracker, *entity_types: str) -> Optional[str]:
     return next(iter(entity_values(tracker, *entity_types)), None)
 
 
-def named_entity(tracker: Tracker, *entity_types: str) -> Optional[Dict[Text, Any]]:
+def named_entity(tracker: Tracker, *entity_types: str) -> Optional[Dict[str, Any]]:
     """The entity whose value is `entity_value`: with the words the patient used (`text`)."""
     value = entity_value(tracker, *entity_types)
     return next((e for e in latest_entities(tracker) if e.get("value") == value), None) if value else None

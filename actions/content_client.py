@@ -1,4 +1,5 @@
 """The actions' one way to the content store (validated content in the database)."""
+
 from __future__ import annotations
 
 import functools
@@ -8,25 +9,26 @@ from typing import Dict, Iterable
 from spacy.language import Language
 
 from bot import settings
-from bot.nlp import build_pipeline, lexicon_terms
-from bot.red_flags import load_red_flags
-from bot.replies import SafetyTexts
-from bot.store import ContentStore
+from bot.content.replies import SafetyTexts
+from bot.content.repository import content
+from bot.content.store import ContentStore
+from bot.language.pipeline import build_pipeline, lexicon_terms
 
 logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
 def content_store() -> ContentStore:
+    """The content store as the explicit load step left it (sscbot content load / run)."""
     store = ContentStore(settings.database_url())
-    library = store.load_dir(settings.content_dir())
-    logger.info("Loaded %d content items into the content store", len(library.items))
+    store.refresh()
+    logger.info("Read %d content items from the content store", len(store.items()))
     return store
 
 
 @functools.lru_cache(maxsize=1)
 def red_flag_replies() -> Dict[str, str]:
-    return load_red_flags(settings.content_dir()).replies()
+    return content().red_flags.replies()
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,15 +1,16 @@
 """Honest replies when the article has no answer or the message was not understood."""
+
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import NOT_UNDERSTOOD
 from actions.base import ContentAction
-from bot.language import LANGUAGE, OTHER
+from bot.language.detect import LANGUAGE, OTHER
 from bot.names import ASKED_ITEM
 
 ENGLISH_ONLY = "out_of_scope.english_only"
@@ -22,8 +23,8 @@ class FixedReplyAction(ContentAction):
     kind: str
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         item, lead = self.about_named(tracker, self.item(self.item_for(tracker)))
         return self.send(dispatcher, tracker, item, self.kind if item.answers == "safety" else "answer", lead=lead)
 
@@ -42,7 +43,7 @@ class CommonQuestionAware(FixedReplyAction, metaclass=abc.ABCMeta):
 class ActionOutOfScope(CommonQuestionAware):
     item_id, kind = "out_of_scope.not_covered", "out_of_scope"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
 
@@ -51,7 +52,7 @@ class ActionNotUnderstood(CommonQuestionAware):
 
     item_id, kind = NOT_UNDERSTOOD, "fallback"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_not_understood"
 
     def item_for(self, tracker: Tracker) -> str:

@@ -1,15 +1,16 @@
 """Urgent symptoms and personal medicine or diagnosis questions."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ContentAction, entity_value, latest_entities, question_text
 from actions.content_client import content_store, red_flag_replies
-from bot.guardrails import guardrail_for
-from bot.red_flags import URGENT_ITEM
+from bot.safety.guardrails import guardrail_for
+from bot.safety.red_flags import URGENT_ITEM
 
 ARTICLE_SAYS = "What the article says about this (not advice for you):"
 
@@ -17,27 +18,28 @@ ARTICLE_SAYS = "What the article says about this (not advice for you):"
 class ActionUrgentAdvice(ContentAction):
     """Leads with urgent advice; nothing else comes before it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_urgent_advice"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         flag = entity_value(tracker, "red_flag")
-        return self.send(dispatcher, tracker, self.item(red_flag_replies().get(flag, URGENT_ITEM)), "emergency")
+        reply = red_flag_replies().get(flag, URGENT_ITEM) if flag else URGENT_ITEM
+        return self.send(dispatcher, tracker, self.item(reply), "emergency")
 
 
 class ActionGuardrail(ContentAction):
     """No advice on doses, medicine changes or diagnosis; what the article says instead."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_guardrail"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         concept = entity_value(tracker, "treatment", "manifestation", "term")
-        entity_types = {e.get("entity") for e in latest_entities(tracker)}
+        entity_types = {str(e.get("entity")) for e in latest_entities(tracker)}
         guardrail = self.item(guardrail_for(question_text(tracker), entity_types))
         about = content_store().find(concept, "definition") if concept else None
         if about is None:

@@ -24,7 +24,7 @@ from rasa.version import __version__ as rasa_version
 from bench import report
 from bench.bots import Ours, Starter, cold_start, cpu_seconds, create_starter, memory, train_ours
 from bench.load import Load, load_conversations
-from bot.launcher import StartError
+from bot.run.launcher import StartError
 from bot.settings import PROJECT_DIR
 
 CONVERSATIONS = Path(__file__).with_name("conversations.yml")

@@ -1,7 +1,7 @@
 """The two bots under test, trained and started in a work folder.
 
 - ours: trained from config.yml, domain.yml and data/ (`rasa train --out`), started
-  by bot.launcher as `make run` starts it (action server, Rasa server with the SQL
+  by bot.run.launcher as `make run` starts it (action server, Rasa server with the SQL
   tracker store, widget server), with its own SQLite files;
 - the starter: Rasa's `rasa init` bot, created and trained by `rasa init`, served
   by `rasa run` with its own credentials (REST) and endpoints (no action server).
@@ -21,8 +21,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-from bot.launcher import HOST, STOP_TIMEOUT_S, Assistant, AssistantConfig, StartError, free_port
-from bot.rest_client import RestClient
+from bot.run.launcher import HOST, STOP_TIMEOUT_S, Assistant, AssistantConfig, StartError, free_port
+from bot.run.rest_client import RestClient
 from bot.settings import PROJECT_DIR
 
 RASA_ENV = {

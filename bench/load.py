@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import aiohttp
 import yaml
 
-# The reply bot/channel.py sends when the assistant failed or took too long: an error.
+# The reply bot/rasa_plugins/channel.py sends when the assistant failed or took too long: an error.
 TRY_AGAIN = "out_of_scope.try_again"
 
 

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 from bench.load import send
 from bench.report import percentile
-from bot.conversations import events_of
-from bot.launcher import Assistant, AssistantConfig
+from bot.records.conversations import events_of
+from bot.run.launcher import Assistant, AssistantConfig
 
 LOAD_REPLY_TIMEOUT_S = 60
 MESSAGES = (

@@ -3,7 +3,7 @@ keys the components put into a message's parse data. No Rasa imports here, so th
 action server can read them without loading Rasa."""
 
 # {"start", "end", "question_start"}: where the message's question is, with the sentence before
-# it when the question alone is short (bot.question_focus); the question sentence from question_start.
+# it when the question alone is short (bot.language.question_focus); the question sentence from question_start.
 FOCUS = "focus"
 OTHER_QUESTIONS = "other_questions"  # the questions of the message after the first
 ASKED_ITEM = "asked_item"  # the content item whose `asked_as` phrase the question uses

@@ -2,6 +2,7 @@
 
 Paths are relative to the project folder (where `make run` starts).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,10 @@ def widget_origins() -> tuple:
     origins = tuple(o.strip().rstrip("/") for o in os.environ.get("SSCBOT_WIDGET_ORIGINS", "").split(",") if o.strip())
     for origin in origins:  # no wildcards: sanic-cors would read them as patterns
         if not ORIGIN.fullmatch(origin):
-            raise ValueError(f"SSCBOT_WIDGET_ORIGINS: {origin!r} is not a site like https://www.clinic.example "
-                             "(no '*' or other wildcards: list each site)")
+            raise ValueError(
+                f"SSCBOT_WIDGET_ORIGINS: {origin!r} is not a site like https://www.clinic.example "
+                "(no '*' or other wildcards: list each site)"
+            )
     return origins
 
 

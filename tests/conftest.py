@@ -1,5 +1,5 @@
 """Shared fixtures. The content store of the tests lives in a temporary SQLite file,
-set before any test imports `actions` (which loads the store at import).
+loaded once per run by the explicit load step, before any test reads it.
 
 `assistant`: the real action server, Rasa server and widget web server, started on
 free loopback ports once per test run, with their own tracker, content and
@@ -17,15 +17,20 @@ TEST_DIR = Path(tempfile.mkdtemp(prefix="sscbot-tests-"))
 os.environ.setdefault("SSCBOT_DATABASE_URL", f"sqlite:///{TEST_DIR / 'content.db'}")
 
 from bot import settings  # noqa: E402  (after the environment is set)
-from bot.content_files import load_library  # noqa: E402
-from bot.conversations import events_of  # noqa: E402
-from bot.launcher import Assistant, AssistantConfig  # noqa: E402
-from bot.rest_client import RestClient  # noqa: E402
+from bot.content.repository import content, load_into_store  # noqa: E402
+from bot.records.conversations import events_of  # noqa: E402
+from bot.run.launcher import Assistant, AssistantConfig  # noqa: E402
+from bot.run.rest_client import RestClient  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_store():
+    return load_into_store(os.environ["SSCBOT_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")
 def library():
-    return load_library(settings.content_dir())
+    return content().library
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """Check a bot reply against a turn's expectations, reading the answer contract."""
+
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
 from typing import Any, Dict, List
 
-from bot.rest_client import BotTurn
+from bot.run.rest_client import BotTurn
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,13 @@ def closest_diff(expected: str, text: str) -> str:
 def _says(expected: Any, reply: BotTurn, contract: Dict[str, Any]) -> List[Check]:
     text = reply.text
     return [
-        Check("says", phrase, text, phrase.lower() in text.lower(),
-              "" if phrase.lower() in text.lower() else closest_diff(phrase, text))
+        Check(
+            "says",
+            phrase,
+            text,
+            phrase.lower() in text.lower(),
+            "" if phrase.lower() in text.lower() else closest_diff(phrase, text),
+        )
         for phrase in _as_list(expected)
     ]
 
@@ -98,4 +104,3 @@ def check_reply(expect: Dict[str, Any], reply: BotTurn) -> List[Check]:
     if not reply.messages:
         checks.append(Check("reply", "at least one message", "no reply", False))
     return checks
-

@@ -1,4 +1,5 @@
 """`sscbot dialogues run|record`: the support staff's commands."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,12 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from bot.conversations import TrackerStoreError, tracker_db_url
 from bot.dialogues.record import RecordError, record_script, script_yaml
 from bot.dialogues.report import progress_line, summary_line, write_reports
 from bot.dialogues.runner import DEFAULT_TIMEOUT_S, DEFAULT_URL, Unreachable, check_reachable, run_scripts
 from bot.dialogues.script import ScriptFormatError, load_scripts
-from bot.launcher import StartError, assistant_url
+from bot.records.conversations import TrackerStoreError, tracker_db_url
+from bot.run.launcher import StartError, assistant_url
 from bot.settings import PROJECT_DIR
 
 DEFAULT_JOBS = 4
@@ -74,17 +75,37 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sub = dialogues.add_subparsers(dest="dialogues_command", required=True)
 
     run = sub.add_parser("run", help="run scripts against a running assistant")
-    run.add_argument("paths", nargs="*", type=Path, default=[PROJECT_DIR / "dialogues"],
-                     help="script files or folders (default: dialogues/)")
+    run.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[PROJECT_DIR / "dialogues"],
+        help="script files or folders (default: dialogues/)",
+    )
     run.add_argument("--url", default=DEFAULT_URL, help=f"the assistant's Rasa server (default {DEFAULT_URL})")
-    run.add_argument("--start", action="store_true",
-                     help="start a private assistant on free ports for this run instead of using --url")
-    run.add_argument("--report", type=Path, default=PROJECT_DIR / "results" / "dialogues",
-                     help="folder for the HTML and JUnit reports (default results/dialogues)")
-    run.add_argument("--jobs", type=_positive(int), default=DEFAULT_JOBS,
-                     help=f"scripts run at the same time (default {DEFAULT_JOBS})")
-    run.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT_S,
-                     help=f"seconds to wait for each reply (default {DEFAULT_TIMEOUT_S:g})")
+    run.add_argument(
+        "--start",
+        action="store_true",
+        help="start a private assistant on free ports for this run instead of using --url",
+    )
+    run.add_argument(
+        "--report",
+        type=Path,
+        default=PROJECT_DIR / "results" / "dialogues",
+        help="folder for the HTML and JUnit reports (default results/dialogues)",
+    )
+    run.add_argument(
+        "--jobs",
+        type=_positive(int),
+        default=DEFAULT_JOBS,
+        help=f"scripts run at the same time (default {DEFAULT_JOBS})",
+    )
+    run.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds to wait for each reply (default {DEFAULT_TIMEOUT_S:g})",
+    )
     run.set_defaults(handler=_run)
 
     record = sub.add_parser("record", help="turn a conversation in the tracker store into a script")

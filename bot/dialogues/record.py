@@ -1,4 +1,5 @@
 """Turn a real conversation from the tracker store into a script of what the bot did."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -6,10 +7,10 @@ from typing import Any, Dict, List, Optional
 import sqlalchemy as sa
 import yaml
 
-from bot.conversations import TrackerStoreError, events_of
 from bot.dialogues.checks import contract_of
 from bot.dialogues.script import RESTART_MESSAGE
-from bot.rest_client import BotTurn
+from bot.records.conversations import TrackerStoreError, events_of
+from bot.run.rest_client import BotTurn
 
 
 class RecordError(RuntimeError):

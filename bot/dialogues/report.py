@@ -1,4 +1,5 @@
 """Reports of a dialogue run: terminal lines, a self-contained HTML page, JUnit XML for CI."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,8 @@ def progress_line(result: ScriptResult, done: int, total: int) -> str:
     filled = round(BAR_WIDTH * done / total) if total else BAR_WIDTH
     bar = "#" * filled + "-" * (BAR_WIDTH - filled)
     status = "PASS" if result.passed else "FAIL"
-    line = f"[{bar}] {done:>{len(str(total))}}/{total} {status} {result.script.name} ({result.script.where}) {result.seconds:.1f} s"
+    script = result.script
+    line = f"[{bar}] {done:>{len(str(total))}}/{total} {status} {script.name} ({script.where}) {result.seconds:.1f} s"
     return line if result.passed else f"{line}\n      {result.failure}"
 
 
@@ -38,11 +40,18 @@ def write_reports(results: List[ScriptResult], folder: Path, url: str, seconds: 
 
 
 def junit_report(results: List[ScriptResult], seconds: float) -> ET.Element:
-    suite = ET.Element("testsuite", name="dialogues", tests=str(len(results)), time=f"{seconds:.3f}",
-                       failures=str(sum(not r.passed for r in results)), errors="0")
+    suite = ET.Element(
+        "testsuite",
+        name="dialogues",
+        tests=str(len(results)),
+        time=f"{seconds:.3f}",
+        failures=str(sum(not r.passed for r in results)),
+        errors="0",
+    )
     for result in results:
-        case = ET.SubElement(suite, "testcase", classname=str(result.script.file), name=result.script.name,
-                             time=f"{result.seconds:.3f}")
+        case = ET.SubElement(
+            suite, "testcase", classname=str(result.script.file), name=result.script.name, time=f"{result.seconds:.3f}"
+        )
         if not result.passed:
             failure = ET.SubElement(case, "failure", message=result.failure)
             failure.text = "\n".join(_turn_lines(result))
@@ -75,7 +84,9 @@ def html_report(results: List[ScriptResult], url: str, seconds: float) -> str:
     failed = sum(not r.passed for r in results)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>Dialogue report</title><style>", STYLE, "</style></head><body>",
+        "<title>Dialogue report</title><style>",
+        STYLE,
+        "</style></head><body>",
         "<h1>Dialogue report</h1>",
         f"<p>Assistant: {e(url)} &middot; {dt.datetime.now():%Y-%m-%d %H:%M} &middot; "
         f"{len(results)} scripts, <span class='{'fail' if failed else 'pass'}'>"
@@ -83,16 +94,20 @@ def html_report(results: List[ScriptResult], url: str, seconds: float) -> str:
     ]
     for result in results:
         status = "pass" if result.passed else "fail"
-        parts.append(f"<details class='{'' if result.passed else 'failed'}'{'' if result.passed else ' open'}>"
-                     f"<summary><span class='{status}'>{status.upper()}</span> {e(result.script.name)} "
-                     f"<span class='muted'>({e(result.script.where)}, {result.seconds:.1f} s)</span></summary>")
+        parts.append(
+            f"<details class='{'' if result.passed else 'failed'}'{'' if result.passed else ' open'}>"
+            f"<summary><span class='{status}'>{status.upper()}</span> {e(result.script.name)} "
+            f"<span class='muted'>({e(result.script.where)}, {result.seconds:.1f} s)</span></summary>"
+        )
         if result.script.description:
             parts.append(f"<p>{e(result.script.description)}</p>")
         parts.append(f"<p class='muted'>Conversation id: {e(result.sender)}</p>")
         parts.extend(_turn_html(number, turn) for number, turn in enumerate(result.turns, start=1))
-        not_run = result.script.turns[len(result.turns):]
-        parts.extend(f"<p class='muted'>Turn {len(result.turns) + i} (line {t.line}) {e(t.label)}: not run</p>"
-                     for i, t in enumerate(not_run, start=1))
+        not_run = result.script.turns[len(result.turns) :]
+        parts.extend(
+            f"<p class='muted'>Turn {len(result.turns) + i} (line {t.line}) {e(t.label)}: not run</p>"
+            for i, t in enumerate(not_run, start=1)
+        )
         parts.append("</details>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -114,8 +129,11 @@ def _turn_html(number: int, turn: TurnResult) -> str:
         f"<div class='turn'><h3 class='{status}'>Turn {number} (line {turn.turn.line}, {turn.seconds:.2f} s)</h3>"
         f"<p><strong>Sent:</strong> {e(sent)}</p>{error}"
         f"<p><strong>Bot replied:</strong></p><pre>{e(_shown_reply(reply))}</pre>"
-        + (f"<table><tr><th>result</th><th>expectation</th><th>expected</th><th>got / diff</th></tr>{rows}</table>"
-           if rows else "")
+        + (
+            f"<table><tr><th>result</th><th>expectation</th><th>expected</th><th>got / diff</th></tr>{rows}</table>"
+            if rows
+            else ""
+        )
         + "</div>"
     )
 

@@ -1,4 +1,5 @@
 """Run scripts against a live assistant over the REST webhook, each in its own conversation."""
+
 from __future__ import annotations
 
 import time
@@ -11,7 +12,7 @@ from typing import Callable, List, Optional
 
 from bot.dialogues.checks import Check, check_reply
 from bot.dialogues.script import Script, Turn
-from bot.rest_client import BotTurn, RestClient
+from bot.run.rest_client import BotTurn, RestClient
 
 DEFAULT_URL = "http://127.0.0.1:5005"
 DEFAULT_TIMEOUT_S = 30.0
@@ -65,10 +66,10 @@ def check_reachable(url: str, timeout: float) -> None:
                 return
             raise Unreachable(f"the assistant at {url} answered HTTP {response.status}")
     except urllib.error.HTTPError as error:
-        raise Unreachable(f"the assistant at {url} answered HTTP {error.code}: is the REST channel enabled?")
+        raise Unreachable(f"the assistant at {url} answered HTTP {error.code}: is the REST channel enabled?") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise Unreachable(f"cannot reach the assistant at {url}: {reason}")
+        raise Unreachable(f"cannot reach the assistant at {url}: {reason}") from None
 
 
 def _message_for(turn: Turn, previous: Optional[BotTurn]) -> str:
@@ -96,8 +97,11 @@ def _play(client: RestClient, sender: str, turn: Turn, previous: Optional[BotTur
         result.error = f"the assistant answered HTTP {error.code}"
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        result.error = (f"no reply within {client.timeout:g} s" if isinstance(reason, TimeoutError)
-                        else f"lost the connection to the assistant: {reason}")
+        result.error = (
+            f"no reply within {client.timeout:g} s"
+            if isinstance(reason, TimeoutError)
+            else f"lost the connection to the assistant: {reason}"
+        )
     except ValueError as error:
         result.error = f"the reply was not valid JSON: {error}"
     result.seconds = time.monotonic() - started
@@ -134,4 +138,4 @@ def run_scripts(
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             on_done(future.result())
-    return results
+    return [result for result in results if result is not None]  # every script has its result by now

@@ -17,6 +17,7 @@ A file holds one script (a mapping) or several (a list of mappings):
 
 Every problem is reported with its file and line, all at once.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -26,8 +27,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
-from bot.content_files import TOPICS
-from bot.replies import KINDS
+from bot.content.files import TOPICS
+from bot.content.replies import KINDS
 
 RESTART_MESSAGE = "/restart"
 ACTIONS = ("user", "click", "restart")
@@ -136,7 +137,13 @@ class _FileParser:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 1
-            self.problems.append(Problem(self.path, line, f"not valid YAML: {error.problem or error} (put texts with : # [ ] {{ }} , ? in \"quotes\")"))
+            self.problems.append(
+                Problem(
+                    self.path,
+                    line,
+                    f'not valid YAML: {error.problem or error} (put texts with : # [ ] {{ }} , ? in "quotes")',
+                )
+            )
             return []
         except (OSError, UnicodeDecodeError) as error:
             self.problems.append(Problem(self.path, 1, f"cannot be read: {error}"))
@@ -175,10 +182,11 @@ class _FileParser:
         if not isinstance(turns_node, yaml.SequenceNode) or not turns_node.value:
             self.problem(turns_node or node, f"script {name!r} needs `turns:`, a list with at least one turn")
             return None
-        turns = [self.turn(name, index, n) for index, n in enumerate(turns_node.value)]
-        if any(t is None for t in turns):
+        read = [self.turn(name, index, n) for index, n in enumerate(turns_node.value)]
+        turns = tuple(t for t in read if t is not None)
+        if len(turns) < len(read):
             return None
-        return Script(name.strip(), self.path, node.start_mark.line + 1, tuple(turns), str(description or ""))
+        return Script(name.strip(), self.path, node.start_mark.line + 1, turns, str(description or ""))
 
     def turn(self, script: str, index: int, node: yaml.Node) -> Optional[Turn]:
         what = f"turn {index + 1} of script {script!r}"
@@ -243,8 +251,13 @@ def load_scripts(paths: Iterable[Path]) -> List[Script]:
     seen: Dict[str, Script] = {}
     for script in scripts:
         if script.name in seen:
-            problems.append(Problem(script.file, script.line,
-                                    f"script name {script.name!r} is already used at {seen[script.name].where}"))
+            problems.append(
+                Problem(
+                    script.file,
+                    script.line,
+                    f"script name {script.name!r} is already used at {seen[script.name].where}",
+                )
+            )
         seen.setdefault(script.name, script)
     if not files:
         problems.append(Problem(Path("."), 0, "no dialogue files (.yml) found"))

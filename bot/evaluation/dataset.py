@@ -1,4 +1,5 @@
 """The real-question sets: reading and checking `evaluation/*.yml`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,19 @@ from typing import Collection, Dict, List, Tuple
 import yaml
 
 TOPICS = (
-    "what_is_ssc", "what_is_refractory", "standard_immunosuppressants", "skin", "vascular", "heart", "lung",
-    "kidney", "musculoskeletal", "emergency", "guardrail", "out_of_scope", "smalltalk",
+    "what_is_ssc",
+    "what_is_refractory",
+    "standard_immunosuppressants",
+    "skin",
+    "vascular",
+    "heart",
+    "lung",
+    "kidney",
+    "musculoskeletal",
+    "emergency",
+    "guardrail",
+    "out_of_scope",
+    "smalltalk",
 )
 HELD_OUT = "heldout"
 PARTS = ("dev", HELD_OUT)
@@ -55,7 +67,8 @@ def load_part(path: Path, part: str, content_ids: Collection[str], max_chars: in
 def load_sets(folder: Path, content_ids: Collection[str], max_chars: int) -> List[Question]:
     """Both parts; ids unique across them, and no text in both."""
     questions = [q for part in PARTS for q in load_part(folder / f"{part}.yml", part, content_ids, max_chars)]
-    seen_ids, seen_texts = set(), {}
+    seen_ids: set = set()
+    seen_texts: Dict[str, str] = {}
     for question in questions:
         if question.id in seen_ids:
             raise DatasetError(f"{folder}: question id {question.id} appears twice")
@@ -90,8 +103,9 @@ def _question(path: Path, part: str, index: int, entry, content_ids: Collection[
     for flag in ("urgent", "asks_advice"):
         if not isinstance(entry.get(flag), bool):
             raise DatasetError(f"{where} ({entry['id']}): {flag} must be true or false")
-    return Question(str(entry["id"]), text, str(entry["source"]), topics, ids, entry["urgent"],
-                    entry["asks_advice"], part)
+    return Question(
+        str(entry["id"]), text, str(entry["source"]), topics, ids, entry["urgent"], entry["asks_advice"], part
+    )
 
 
 def load_gate(folder: Path) -> Dict[str, Dict[str, float]]:

@@ -1,4 +1,5 @@
 """Scores of one part of a question set, from the assistant's answer contracts."""
+
 from __future__ import annotations
 
 from collections import Counter

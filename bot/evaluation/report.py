@@ -1,5 +1,6 @@
 """Text and HTML reports of an evaluation: figures per part, per-topic table,
 confusion table and every miss."""
+
 from __future__ import annotations
 
 import html
@@ -27,7 +28,9 @@ def _figure_lines(scores: Scores) -> List[str]:
     for name, bound, target in TARGETS:
         hits, total = scores.counts[name]
         sign = ">=" if bound == "min" else "<="
-        lines.append(f"  {LABELS[name]:<24} {_pct(scores.figures[name]):>7}  ({hits}/{total}; target {sign} {target:.0%})")
+        lines.append(
+            f"  {LABELS[name]:<24} {_pct(scores.figures[name]):>7}  ({hits}/{total}; target {sign} {target:.0%})"
+        )
     return lines
 
 
@@ -36,7 +39,8 @@ def _miss_line(outcome: Outcome) -> str:
     want = ", ".join(q.topics) + (f" | {', '.join(q.content_ids)}" if q.content_ids else "")
     flags = (" URGENT" if q.urgent else "") + (" ADVICE" if q.asks_advice else "")
     text = " ".join(q.text.split())
-    return f"  {q.id}{flags}: {text[:160]}\n      wanted {want}\n      got    {r.topic or '-'} / {r.kind or '-'} / {r.content_id or '-'}"
+    got = f"{r.topic or '-'} / {r.kind or '-'} / {r.content_id or '-'}"
+    return f"  {q.id}{flags}: {text[:160]}\n      wanted {want}\n      got    {got}"
 
 
 def text_report(parts: Sequence[Scores]) -> str:
@@ -68,15 +72,23 @@ def _bars(parts: Sequence[Scores]) -> str:
         for index, scores in enumerate(parts):
             value = scores.figures[name] or 0.0
             colour = "#0b5cab" if index == 0 else "#b35900"
-            rows.append(f'<rect x="190" y="{y + index * (bar + 2)}" width="{value * 300:.1f}" height="{bar}" '
-                        f'fill="{colour}"><title>{scores.part}: {_pct(scores.figures[name])}</title></rect>')
-            rows.append(f'<text x="{195 + value * 300:.1f}" y="{y + index * (bar + 2) + 9}" font-size="10">'
-                        f'{scores.part} {_pct(scores.figures[name])}</text>')
-        rows.append(f'<line x1="{190 + target * 300:.1f}" x2="{190 + target * 300:.1f}" y1="{y - 2}" '
-                    f'y2="{y + len(parts) * (bar + 2)}" stroke="#000" stroke-dasharray="3,2"/>')
+            rows.append(
+                f'<rect x="190" y="{y + index * (bar + 2)}" width="{value * 300:.1f}" height="{bar}" '
+                f'fill="{colour}"><title>{scores.part}: {_pct(scores.figures[name])}</title></rect>'
+            )
+            rows.append(
+                f'<text x="{195 + value * 300:.1f}" y="{y + index * (bar + 2) + 9}" font-size="10">'
+                f"{scores.part} {_pct(scores.figures[name])}</text>"
+            )
+        rows.append(
+            f'<line x1="{190 + target * 300:.1f}" x2="{190 + target * 300:.1f}" y1="{y - 2}" '
+            f'y2="{y + len(parts) * (bar + 2)}" stroke="#000" stroke-dasharray="3,2"/>'
+        )
         y += row + len(parts) * (bar + 2) - bar
-    return (f'<svg role="img" aria-label="Figures per part; dashed line: target" width="{width}" '
-            f'height="{y + 10}" xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>')
+    return (
+        f'<svg role="img" aria-label="Figures per part; dashed line: target" width="{width}" '
+        f'height="{y + 10}" xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>'
+    )
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
@@ -88,23 +100,49 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
 def html_report(parts: Sequence[Scores]) -> str:
     sections = [f"<h1>Understanding real patients' questions</h1>{_bars(parts)}"]
     for scores in parts:
-        figures = _table(("figure", "value", "count", "target"), (
-            (LABELS[n], _pct(scores.figures[n]), "%d/%d" % scores.counts[n], f"{'≥' if b == 'min' else '≤'} {t:.0%}")
-            for n, b, t in TARGETS))
-        topics = _table(("topic", "precision", "recall", "questions"), (
-            (t, _pct(p), _pct(r), n) for t, (p, r, n) in scores.per_topic().items()))
-        confusion = _table(("expected", "answered", "count"), (
-            (e, g, c) for (e, g), c in sorted(scores.confusion().items())))
-        misses = _table(("id", "question", "wanted", "got"), (
-            (m.question.id, m.question.text, ", ".join(m.question.topics + m.question.content_ids)
-             + (" (urgent)" if m.question.urgent else ""), f"{m.reply.topic} / {m.reply.kind} / {m.reply.content_id}")
-            for m in scores.misses()))
-        sections.append(f"<h2>{html.escape(scores.part)}: {len(scores.outcomes)} questions</h2>{figures}"
-                        f"<h3>Per topic</h3>{topics}<h3>Confusion</h3>{confusion}<h3>Misses</h3>{misses}")
-    style = ("body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}table{border-collapse:collapse;"
-             "margin:.5em 0}td,th{border:1px solid #999;padding:2px 6px;text-align:left;vertical-align:top}")
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evaluation</title>'
-            f"<style>{style}</style></head><body>{''.join(sections)}</body></html>")
+        figures = _table(
+            ("figure", "value", "count", "target"),
+            (
+                (
+                    LABELS[n],
+                    _pct(scores.figures[n]),
+                    "%d/%d" % scores.counts[n],
+                    f"{'≥' if b == 'min' else '≤'} {t:.0%}",
+                )
+                for n, b, t in TARGETS
+            ),
+        )
+        topics = _table(
+            ("topic", "precision", "recall", "questions"),
+            ((t, _pct(p), _pct(r), n) for t, (p, r, n) in scores.per_topic().items()),
+        )
+        confusion = _table(
+            ("expected", "answered", "count"), ((e, g, c) for (e, g), c in sorted(scores.confusion().items()))
+        )
+        misses = _table(
+            ("id", "question", "wanted", "got"),
+            (
+                (
+                    m.question.id,
+                    m.question.text,
+                    ", ".join(m.question.topics + m.question.content_ids) + (" (urgent)" if m.question.urgent else ""),
+                    f"{m.reply.topic} / {m.reply.kind} / {m.reply.content_id}",
+                )
+                for m in scores.misses()
+            ),
+        )
+        sections.append(
+            f"<h2>{html.escape(scores.part)}: {len(scores.outcomes)} questions</h2>{figures}"
+            f"<h3>Per topic</h3>{topics}<h3>Confusion</h3>{confusion}<h3>Misses</h3>{misses}"
+        )
+    style = (
+        "body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}table{border-collapse:collapse;"
+        "margin:.5em 0}td,th{border:1px solid #999;padding:2px 6px;text-align:left;vertical-align:top}"
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evaluation</title>'
+        f"<style>{style}</style></head><body>{''.join(sections)}</body></html>"
+    )
 
 
 def write_reports(parts: Sequence[Scores], folder: Path) -> str:

@@ -1,4 +1,5 @@
 """Sends every question through a running assistant, each in a fresh conversation."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,7 +8,7 @@ from typing import List, Sequence
 
 from bot.evaluation.dataset import Question
 from bot.evaluation.metrics import Outcome, Reply
-from bot.rest_client import BotTurn, RestClient
+from bot.run.rest_client import BotTurn, RestClient
 
 PARALLEL = 4  # conversations at once: a little load, far from the benchmark's
 

@@ -1,4 +1,5 @@
 """Start the widget's web server: `python -m bot.web --port 8080 --rasa-url http://127.0.0.1:5005`."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,21 +10,25 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
-from bot.content_files import ContentError
-from bot.feedback import FeedbackStore
-from bot.store import ContentStore
+from bot.content.files import ContentError
+from bot.content.store import ContentStore
+from bot.records.ratings import FeedbackStore
 from bot.web.server import create_app
 
 
 def load_content() -> ContentStore:
-    """The content the action server loaded into the store; loaded here if the store is empty."""
+    """The content store as the explicit load step left it (sscbot content load / run)."""
     store = ContentStore(settings.database_url())
     try:
         store.refresh()
-    except SQLAlchemyError:  # no tables yet
-        pass
+    except SQLAlchemyError as error:
+        raise ContentError(
+            settings.database_url(),
+            f"the content store cannot be read ({error.__class__.__name__}): "
+            "load it first with `sscbot content load`",
+        ) from None
     if not store.items():
-        store.load_dir(settings.content_dir())
+        raise ContentError(settings.database_url(), "the content store is empty: load it with `sscbot content load`")
     return store
 
 

@@ -4,6 +4,7 @@ Same-origin by default. Sites listed in SSCBOT_WIDGET_ORIGINS may embed the
 widget: they get CORS headers naming them, never `*`. A browser request from any
 other site is refused before it reaches Rasa or the database.
 """
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -30,9 +31,9 @@ CORS_HEADERS = {
 
 
 def install(app: web.Application, allowed_origins: Iterable[str]) -> None:
-    app[ALLOWED_ORIGINS] = frozenset(allowed_origins)
+    app[ALLOWED_ORIGINS] = frozenset(allowed_origins)  # type: ignore[misc]  # aiohttp 3.9 wants AppKey
     app.middlewares.insert(0, _origins)
-    app.on_response_prepare.append(_add_security_headers)
+    app.on_response_prepare.append(_add_security_headers)  # type: ignore[arg-type]  # aiohttp's Signal typing
 
 
 async def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:

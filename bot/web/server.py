@@ -12,6 +12,7 @@
 
 Errors are JSON {"error": "..."} with a sentence the widget can show.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,9 +23,9 @@ from typing import Iterable
 import aiohttp
 from aiohttp import web
 
-from bot.feedback import FeedbackStore
+from bot.content.store import ContentStore
+from bot.records.ratings import FeedbackStore
 from bot.settings import max_message_chars
-from bot.store import ContentStore
 from bot.web import security
 from bot.web.validation import MAX_BODY_BYTES, ApiError, ChatRequest, FeedbackRequest, read_json
 

@@ -2,6 +2,7 @@
 
 Every refusal is an `ApiError`: an HTTP status and a sentence a person can read.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from typing import Any, Callable, Dict
 
 from aiohttp import web
 
-from bot.feedback import RATINGS
+from bot.records.ratings import RATINGS
 from bot.settings import max_message_chars
 
 MAX_BODY_BYTES = 8 * 1024
@@ -55,7 +56,7 @@ class ChatRequest:
     message: str
 
     @classmethod
-    def parse(cls, data: Dict[str, Any]) -> "ChatRequest":
+    def parse(cls, data: Dict[str, Any]) -> ChatRequest:
         message = data.get("message")
         if not isinstance(message, str) or not message.strip():
             raise ApiError(400, "message must be some text.")
@@ -72,7 +73,7 @@ class FeedbackRequest:
     rating: str
 
     @classmethod
-    def parse(cls, data: Dict[str, Any], is_known_content: Callable[[str], bool]) -> "FeedbackRequest":
+    def parse(cls, data: Dict[str, Any], is_known_content: Callable[[str], bool]) -> FeedbackRequest:
         content_id = data.get("content_id")
         if not isinstance(content_id, str) or not is_known_content(content_id):
             raise ApiError(400, "content_id must name an answer of the assistant.")

@@ -73,9 +73,9 @@ def test_unknown_action_is_a_clear_404(assistant):
 
 @pytest.mark.e2e
 def test_the_action_server_runs_its_actions_without_tensorflow(assistant):
-    """bot.action_server rules TensorFlow out; the actions (and spaCy) load without it."""
+    """bot.run.action_server rules TensorFlow out; the actions (and spaCy) load without it."""
     pid = assistant.processes["actions"].pid
     command = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-    assert b"bot.action_server" in command
+    assert b"bot.run.action_server" in command
     maps = open(f"/proc/{pid}/maps").read()
     assert "spacy" in maps and "tensorflow" not in maps

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from bot.conversations import events_of
-from bot.feedback import FeedbackStore
-from bot.rest_client import BotTurn
+from bot.records.conversations import events_of
+from bot.records.ratings import FeedbackStore
+from bot.run.rest_client import BotTurn
 from tests.conftest import user_texts
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.cli import main
+from bot.run.cli import main
 from bot.dialogues.record import record_script, script_yaml
 from bot.dialogues.runner import run_script, run_scripts
 from bot.dialogues.script import load_scripts

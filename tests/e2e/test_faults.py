@@ -12,12 +12,12 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from bot.conversations import TRACKER_STORE_TYPE, events_of
-from bot.feedback import FeedbackStore
-from bot.launcher import Assistant, StartError, free_port
-from bot.rest_client import RestClient
+from bot.content.repository import load_into_store
+from bot.records.conversations import TRACKER_STORE_TYPE, events_of
+from bot.records.ratings import FeedbackStore
+from bot.run.launcher import Assistant, StartError, free_port
+from bot.run.rest_client import RestClient
 from bot.settings import PROJECT_DIR
-from bot.store import ContentStore
 from tests.conftest import assistant_config, user_texts
 
 pytestmark = pytest.mark.e2e
@@ -70,7 +70,7 @@ def start(env_changes, tmp_path):
     env = {**os.environ, "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.db'}",
            "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'content.db'}", **env_changes}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run", "--port", str(ports[0]), "--action-port", str(ports[1]),
+        [sys.executable, "-m", "bot.run.cli", "run", "--port", str(ports[0]), "--action-port", str(ports[1]),
          "--web-port", str(ports[2])],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60,
     )
@@ -116,7 +116,7 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
     endpoints.write_text(f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n"
                          f"  db: {assistant.config.tracker_db}\n")
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "purge", "--days", "30"], cwd=PROJECT_DIR, capture_output=True, text=True,
+        [sys.executable, "-m", "bot.run.cli", "purge", "--days", "30"], cwd=PROJECT_DIR, capture_output=True, text=True,
         env={**os.environ, "SSCBOT_FEEDBACK_DATABASE_URL": feedback.engine.url.render_as_string(),
              "SSCBOT_ENDPOINTS": str(endpoints)},
     )
@@ -143,12 +143,12 @@ def test_a_server_that_cannot_start_stops_the_others_and_says_which(tmp_path):
 
 
 def test_the_widget_shows_the_content_just_loaded_not_an_older_store(tmp_path, content_copy, library):
-    """A content store left from an earlier run with other text: the action server
-    loads content/ at start, and the web server, started after it, shows that."""
+    """A content store left from an earlier run with other text: starting the assistant
+    loads content/ first (the explicit load step), and the web server shows that."""
     disclaimer = content_copy / "disclaimer.yml"
     disclaimer.write_text(disclaimer.read_text().replace(library.settings["disclaimer"], "AN OLDER DISCLAIMER"))
     assistant = Assistant(assistant_config(tmp_path))
-    ContentStore(assistant.config.env["SSCBOT_DATABASE_URL"]).load_dir(content_copy)
+    load_into_store(assistant.config.env["SSCBOT_DATABASE_URL"], content_copy)
     with assistant:
         with urllib.request.urlopen(f"{assistant.config.web_url}/api/intro", timeout=10) as response:
             assert json.load(response)["disclaimer"] == library.settings["disclaimer"]

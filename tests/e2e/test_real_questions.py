@@ -1,7 +1,7 @@
 """Understanding on real patients' questions (evaluation/), through the real servers:
 the held-out part must stay within evaluation/gate.yml. Writes results/eval/."""
 from bot import settings
-from bot.content_files import load_library
+from bot.content.files import load_library
 from bot.evaluation.dataset import HELD_OUT, PARTS, load_gate, load_sets
 from bot.evaluation.metrics import gate_failures, score
 from bot.evaluation.report import write_reports

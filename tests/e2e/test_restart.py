@@ -1,8 +1,8 @@
 """Conversations live in the SQL tracker store: they survive a restart of the servers."""
 import pytest
 
-from bot.launcher import Assistant
-from bot.rest_client import RestClient
+from bot.run.launcher import Assistant
+from bot.run.rest_client import RestClient
 from tests.conftest import assistant_config
 
 

@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 import yaml
 
-from bot.launcher import Assistant
+from bot.run.launcher import Assistant
 from bot.settings import PROJECT_DIR
 from tests.conftest import assistant_config
 
@@ -69,3 +69,10 @@ def test_the_model_is_only_loaded_from_a_local_file(tmp_path):
     command = Assistant(config).rasa_command("run")
     assert "--remote-storage" not in command
     assert command[command.index("--model") + 1].endswith("models/ssc.tar.gz")
+
+
+def test_the_serving_rasa_runs_the_patched_code(assistant):
+    """The Rasa server of this run logged every patch as active (bot.rasa_plugins.patches)."""
+    log = (assistant.config.log_dir / "rasa.log").read_text(errors="replace")
+    assert ("Rasa 3.6.21 patches active: action_reply_validation, event_lookup, graph_runner, classifier_input, "
+            "empty_domain, action_timeout") in log

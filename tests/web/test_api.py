@@ -10,10 +10,10 @@ import uuid
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.content.repository import load_into_store
 from bot import settings
-from bot.feedback import FeedbackStore
-from bot.launcher import free_port
-from bot.store import ContentStore
+from bot.records.ratings import FeedbackStore
+from bot.run.launcher import free_port
 from bot.web.server import create_app
 from tests.conftest import user_texts
 
@@ -23,9 +23,7 @@ LIMIT = settings.max_message_chars()
 
 @pytest.fixture(scope="module")
 def content():
-    store = ContentStore(settings.database_url())
-    store.load_dir(settings.content_dir())
-    return store
+    return load_into_store(settings.database_url())
 
 
 @pytest.fixture

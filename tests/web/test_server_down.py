@@ -7,7 +7,7 @@ import signal
 import pytest
 from playwright.sync_api import expect
 
-from bot.launcher import Assistant, free_port
+from bot.run.launcher import Assistant, free_port
 from tests.web.widget import Widget
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, select, text
 
-from bot.feedback import FeedbackRow
+from bot.records.ratings import FeedbackRow
 from bot.settings import max_message_chars
 from tests.web.conftest import DESKTOP, PHONE
 

@@ -1,0 +1,43 @@
+"""The content as each process reads it: `content/` read and checked once (the items and
+settings, and the red-flag rules), shared by the NLU components, the REST channel, the
+actions, the CLI and the reports. Nothing is read at import.
+
+The content store (bot.content.store) is written only by `load_into_store`: the
+explicit load step of `sscbot content load`, of `sscbot run` and of the tests, before any
+server starts. The servers only read it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from bot import settings
+from bot.content.files import ContentLibrary, load_library
+from bot.content.store import ContentStore
+from bot.safety.red_flags import RedFlagRules, load_red_flags
+
+
+@dataclass(frozen=True)
+class Content:
+    library: ContentLibrary
+    red_flags: RedFlagRules
+
+
+def content(content_dir: Optional[Path] = None) -> Content:
+    """The content of `content_dir` (default: SSCBOT_CONTENT_DIR or ./content), read once per process."""
+    return _read(Path(content_dir or settings.content_dir()).resolve())
+
+
+@functools.cache
+def _read(content_dir: Path) -> Content:
+    return Content(load_library(content_dir), load_red_flags(content_dir))
+
+
+def load_into_store(database_url: str, content_dir: Optional[Path] = None) -> ContentStore:
+    """Check the content and replace the content store's copy with it, in one transaction."""
+    store = ContentStore(database_url)
+    store.load(content(content_dir).library)
+    return store

@@ -1,0 +1,241 @@
+"""Rasa's REST channel for a public page: same URL and replies, nothing unanswered.
+
+Compared with `rasa.core.channels.rest.RestInput` it
+- forgets the conversation and its ratings when the patient asks ("forget me");
+- refuses malformed requests (not JSON, not UTF-8, no sender, too large) with a
+  clear HTTP error instead of a 500 or a shared "default" conversation;
+- answers empty and over-long messages itself, and asks a sender with several
+  messages still waiting for an answer to wait (urgent advice instead, if NLU
+  says the message is urgent);
+- drops control characters and redacts personal details before the assistant,
+  the tracker store or a log sees the text (never inside a red-flag phrase);
+- puts urgent advice first in a turn, before a new conversation's welcome;
+- when the assistant produced nothing, failed, or took too long (the action
+  server down or slow), still answers: with urgent advice if NLU says the
+  message is urgent, else with a safe fallback (disclaimer, physician pointer,
+  "please try again"). A slow turn is not cancelled: it finishes and is
+  stored, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import settings
+from bot.content.files import ContentError
+from bot.content.replies import SafetyTexts, item_messages
+from bot.content.repository import content
+from bot.language.understanding import shared_understanding
+from bot.rasa_plugins import patches
+from bot.rasa_plugins.safety_override import URGENT
+from bot.rasa_plugins.term_extractor import RED_FLAG
+from bot.records.conversations import forget
+from bot.records.ratings import FeedbackStore
+from bot.safety.forget_request import asks_to_forget
+from bot.safety.incoming import BadRequest, parse_body
+from bot.safety.red_flags import URGENT_ITEM
+from bot.safety.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+EMPTY, TOO_LONG, TRY_AGAIN = "out_of_scope.empty_message", "out_of_scope.too_long", "out_of_scope.try_again"
+FORGOTTEN, WAIT = "privacy.forgotten", "out_of_scope.wait_for_answer"
+# One conversation's messages are answered one at a time (Rasa's lock store polls
+# once a second and gives up after 60 s): more than this many waiting are refused.
+MAX_IN_FLIGHT = 3
+# Rasa leaves Sanic at a 1-hour response timeout (with the API) and 120 s keep-alive.
+SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 60, "KEEP_ALIVE_TIMEOUT": 15}
+PARSE_TIMEOUT_S = 2.0  # for the urgent check of a message the assistant could not answer
+
+
+class ChannelReplies:
+    """The channel's own replies, from content/, as the REST webhook returns messages."""
+
+    def __init__(self, max_chars: int):
+        read = content()
+        self.library = read.library
+        self.texts = SafetyTexts.from_settings(self.library.settings.__getitem__)
+        self.urgent_items = read.red_flags.replies()
+        self.max_chars = max_chars
+        for item_id in {EMPTY, TOO_LONG, TRY_AGAIN, FORGOTTEN, WAIT, URGENT_ITEM, *self.urgent_items.values()}:
+            if item_id not in self.library.items:
+                raise ContentError("content/", "missing: the REST channel sends it", item=item_id)
+
+    def fallback(self, item_id: str, sender: str) -> List[Dict[str, Any]]:
+        return self._messages(item_id, "fallback", sender)
+
+    def forgotten(self, sender: str) -> List[Dict[str, Any]]:
+        return self._messages(FORGOTTEN, "smalltalk", sender)
+
+    def urgent(self, red_flag: Optional[str], sender: str) -> List[Dict[str, Any]]:
+        item_id = self.urgent_items.get(red_flag, URGENT_ITEM) if red_flag else URGENT_ITEM
+        return self._messages(item_id, "emergency", sender)
+
+    def _messages(self, item_id: str, kind: str, sender: str) -> List[Dict[str, Any]]:
+        text, contract = item_messages(self.library.items[item_id], kind, self.texts)
+        text["text"] = text["text"].replace("{limit}", str(self.max_chars))
+        return [{"recipient_id": sender, **text}, {"recipient_id": sender, "custom": contract["json_message"]}]
+
+
+def emergency_first(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Urgent advice leads the turn: a conversation's welcome moves after it."""
+    contracts = [m.get("custom") or {} for m in messages]
+    if not any(c.get("kind") == "emergency" for c in contracts):
+        return messages
+    welcome_end = next((i + 1 for i, c in enumerate(contracts) if c.get("content_id") == "welcome"), 0)
+    return messages[welcome_end:] + messages[:welcome_end]
+
+
+class PatientRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> PatientRestInput:
+        return cls()
+
+    def __init__(self) -> None:
+        patches.apply()  # the server loads the channel first: its code is patched before anything runs
+        self.max_chars = settings.max_message_chars()
+        self.reply_timeout = settings.reply_timeout_s()
+        self.replies = ChannelReplies(self.max_chars)
+        self.feedback = FeedbackStore(settings.feedback_database_url())
+        self.in_flight: Dict[str, int] = {}
+        self.understanding = shared_understanding()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("patient_rest_webhook", __name__)
+
+        @webhook.listener("before_server_start")
+        async def limit_requests(app, _loop) -> None:
+            app.config.REQUEST_MAX_SIZE = settings.max_request_bytes()
+            app.config.update(SERVER_TIMEOUTS)
+
+        @webhook.listener("after_server_start")
+        async def model_loaded(_app, _loop) -> None:
+            freeze_loaded_objects()
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                incoming = parse_body(request.body)
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            agent, sender, text = request.app.ctx.agent, incoming.sender, incoming.text
+            if asks_to_forget(text):
+                return response.json(await self._forget(agent, sender))
+            if incoming.is_empty:
+                return response.json(self.replies.fallback(EMPTY, sender))
+            if incoming.too_long(self.max_chars) or self.in_flight.get(sender, 0) >= MAX_IN_FLIGHT:
+                refusal = TOO_LONG if incoming.too_long(self.max_chars) else WAIT
+                urgent = await self._urgent(agent, text[: self.max_chars], sender)
+                return response.json(urgent or self.replies.fallback(refusal, sender))
+            collector = CollectingOutputChannel()
+            message = UserMessage(self._redacted(text), collector, sender, input_channel=self.name())
+            messages = await self._answer(on_new_message, message, collector)
+            fallback = await self._urgent(agent, message.text, sender) if not messages else None
+            return response.json(messages or fallback or self.replies.fallback(TRY_AGAIN, sender))
+
+        return webhook
+
+    async def _answer(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        message: UserMessage,
+        collector: CollectingOutputChannel,
+    ) -> List[Dict[str, Any]]:
+        """The assistant's messages, urgent advice first; [] if it has none in time."""
+        turn = asyncio.ensure_future(on_new_message(message))
+        self._count(message.sender_id, +1)
+        turn.add_done_callback(lambda done: self._turn_done(message.sender_id, done))
+        try:
+            await asyncio.wait_for(asyncio.shield(turn), self.reply_timeout)
+        except asyncio.TimeoutError:
+            logger.error("No reply within %s s for conversation %s", self.reply_timeout, message.sender_id)
+            return []
+        except Exception:  # logged by _turn_done
+            return []
+        if not any(m.get("text") for m in collector.messages):
+            logger.error("The assistant sent no text for conversation %s", message.sender_id)
+            return []
+        return emergency_first(collector.messages)
+
+    def _turn_done(self, sender: str, turn: asyncio.Future) -> None:
+        self._count(sender, -1)
+        if not turn.cancelled() and turn.exception() is not None:  # also after the patient got the fallback
+            logger.error("A turn of conversation %s failed: %r", sender, turn.exception())
+
+    def _count(self, sender: str, change: int) -> None:
+        count = self.in_flight.get(sender, 0) + change
+        if count:
+            self.in_flight[sender] = count
+        else:
+            self.in_flight.pop(sender, None)
+
+    async def _forget(self, agent: Any, sender: str) -> List[Dict[str, Any]]:
+        """Delete the conversation and its ratings, holding the conversation's lock."""
+        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+        engine = getattr(store, "engine", None)
+        if engine is None:
+            logger.error("Cannot forget conversation %s: the tracker store is not SQL", sender)
+            return self.replies.fallback(TRY_AGAIN, sender)
+        loop = asyncio.get_running_loop()
+
+        async def forget_locked() -> Tuple[int, int]:
+            async with agent.lock_store.lock(sender):
+                return (
+                    await loop.run_in_executor(None, forget, engine, sender),
+                    await loop.run_in_executor(None, self.feedback.forget, [sender]),
+                )
+
+        try:
+            events, ratings = await asyncio.wait_for(forget_locked(), self.reply_timeout)
+        except Exception:
+            logger.exception("Could not forget conversation %s", sender)
+            return self.replies.fallback(TRY_AGAIN, sender)
+        logger.info("Forgot a conversation on request: %d events, %d ratings", events, ratings)
+        return self.replies.forgotten(sender)
+
+    async def _urgent(self, agent: Any, text: str, sender: str) -> Optional[List[Dict[str, Any]]]:
+        """Urgent advice if NLU alone (no dialogue, nothing stored) says `text` is urgent."""
+        try:
+            parsed = await asyncio.wait_for(agent.parse_message(text), PARSE_TIMEOUT_S)
+        except Exception:
+            logger.exception("The urgent check failed for conversation %s", sender)
+            return None
+        if (parsed.get(INTENT) or {}).get(INTENT_NAME_KEY) != URGENT:
+            return None
+        flag = next((e.get("value") for e in parsed.get(ENTITIES, []) if e.get("entity") == RED_FLAG), None)
+        return self.replies.urgent(flag, sender)
+
+    def _redacted(self, text: str) -> str:
+        """`text` without personal details; a red-flag phrase is left whole, so that
+        "took 20 paracetamol on the road" stays urgent."""
+        redacted = redact(text)
+        if redacted == text:
+            return text
+        found = self.understanding.analyse(text).red_flag
+        return redact(text, [(found.start, found.end)]) if found.flag else redacted
+
+
+def freeze_loaded_objects() -> None:
+    """After start, the loaded model, Rasa and TensorFlow are hundreds of thousands of objects
+    that the garbage collector walked again in every full collection: collect once, then keep
+    every object alive now out of later collections (gc.freeze; issue #7)."""
+    gc.collect()
+    gc.freeze()

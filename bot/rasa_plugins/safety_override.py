@@ -1,0 +1,172 @@
+"""Rasa NLU component, last in the pipeline: the deterministic rules have the final
+word on the intent, so urgent symptoms and medicine questions never rest on the
+classifier alone, and a question about something the article covers is never
+answered "not covered".
+
+In this order, the first that applies:
+- a red flag found by the deterministic layer -> `report_urgent_symptom`;
+- a dose, medicine-change or diagnosis question (read in the message's question,
+  bot.language.question_focus) -> `ask_personal_advice`, also when only the classifier
+  thought it urgent;
+- a message in another language, or with no words at all (emoji only), that the
+  classifier did not think urgent -> `nlu_fallback`, with `language` (`other` /
+  `no_words`) for the reply to say so;
+- the classifier said urgent or personal advice where the rules found nothing, on a
+  message longer than one short sentence, or urgent where the red-flag words were
+  negated, in the past or asked about (and nothing is said to happen now) -> its next
+  best intent (and the steps below);
+- the question is asked the way an item's `asked_as` phrases say ("is it
+  contagious?"): the actions answer with that item (`asked_item`); small talk
+  becomes `ask_definition` so that an action answers at all;
+- the message is the name of a condition and little else ("joint pain") ->
+  `ask_treatment` about it;
+- the classifier found a general question (what SSc is, the standard medicines ...)
+  but the question names a condition; or it found no medical question (out of
+  scope, not understood, small talk) but the message names a condition, medicine or
+  test the content knows -> `ask_treatment` or `ask_definition` about it ("what is
+  CREST syndrome?" included);
+- no medical question found, nothing named, but a question for what helps that points
+  back ("what helps it?") -> `ask_treatment`, for the remembered topic;
+- an unsure "out of scope" for a message that names nothing -> `nlu_fallback`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language.detect import LANGUAGE, not_english
+from bot.language.question_focus import (
+    asks_for_definition,
+    asks_for_treatment,
+    is_question,
+    is_short,
+    question_in,
+    refers_back,
+)
+from bot.names import ASKED_ITEM, FOCUS, GENERAL_CONCEPTS
+from bot.rasa_plugins.component_base import UntrainedComponent
+from bot.rasa_plugins.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
+from bot.safety.guardrails import guardrail_reason
+
+URGENT = "report_urgent_symptom"
+PERSONAL_ADVICE = "ask_personal_advice"
+NOT_UNDERSTOOD = "nlu_fallback"
+DEFINITION = "ask_definition"
+FOLLOW_UP = "follow_up"
+DEFINITION_WORDS = {"what", "is", "are", "whats", "what's", "a", "an", "the", "explain", "define", "mean", "means"}
+SURE = 0.5  # an out-of-scope verdict below this, on a message that names nothing, is "not understood"
+TREATMENT = "ask_treatment"
+# Intents that answer no medical question: a named condition or medicine outweighs them.
+SMALL_TALK = {"greet", "thank", "goodbye", "bot_challenge", "ask_capabilities"}
+NO_ANSWER = {"out_of_scope", NOT_UNDERSTOOD, "ask_capabilities"}
+NO_MEDICAL_QUESTION = NO_ANSWER | SMALL_TALK
+# Intents with one general answer: a condition named in the question is the more specific one.
+GENERAL_ANSWERS = {"ask_what_is_ssc", "ask_standard_immunosuppressants", "ask_cure"}
+NAMED_THINGS = ("manifestation", "treatment", "term")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyOverride(UntrainedComponent):
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = self._safe_intent(message)
+            if intent is not None:
+                message.set(INTENT, {INTENT_NAME_KEY: intent, "confidence": 1.0}, add_to_output=True)
+        return messages
+
+    @classmethod
+    def _safe_intent(cls, message: Message) -> Optional[str]:
+        entities = message.get(ENTITIES) or []
+        predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        question = _question(message)
+        if any(e.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG for e in entities):
+            return URGENT
+        if guardrail_reason(question, {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}):
+            return PERSONAL_ADVICE
+        language = not_english(message.get(TEXT)) if predicted != URGENT else None
+        if language:
+            message.set(LANGUAGE, language, add_to_output=True)
+            return NOT_UNDERSTOOD
+        demoted = None
+        if _unsupported(message, predicted):
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            demoted = next(
+                (r[INTENT_NAME_KEY] for r in ranking if r[INTENT_NAME_KEY] not in (URGENT, PERSONAL_ADVICE)),
+                NOT_UNDERSTOOD,
+            )
+        return cls._answerable(message, entities, demoted or predicted, question) or demoted
+
+    @staticmethod
+    def _answerable(
+        message: Message, entities: List[Dict[str, Any]], intent: Optional[str], question: str
+    ) -> Optional[str]:
+        """A question the content answers, where the classifier saw none (or a general one)."""
+        if message.get(ASKED_ITEM) and intent in SMALL_TALK:
+            return DEFINITION  # the actions answer with that item (`asked_item`), whatever the intent
+        text = message.get(TEXT) or ""
+        names = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS]
+        named = [e for e in names if e.get(ENTITY_ATTRIBUTE_VALUE) not in GENERAL_CONCEPTS]
+        focus = message.get(FOCUS) or {}
+        about_manifestation = any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == "manifestation"
+            and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
+            for e in named
+        )
+        wants_treatment = asks_for_treatment(question)
+        if (
+            about_manifestation
+            and intent != FOLLOW_UP
+            and not asks_for_definition(question)
+            and len(_other_words(text, named)) <= 1
+        ):
+            return TREATMENT  # "joint pain", "my calcinosis?": what helps it
+        if intent in GENERAL_ANSWERS and about_manifestation:
+            return TREATMENT if wants_treatment else DEFINITION
+        if intent not in NO_MEDICAL_QUESTION:
+            return None
+        if named:
+            return (
+                TREATMENT if wants_treatment or named[0].get(ENTITY_ATTRIBUTE_TYPE) == "manifestation" else DEFINITION
+            )
+        if names and len([w for w in _other_words(text, names) if w not in DEFINITION_WORDS]) <= 1:
+            return DEFINITION  # "what is CREST syndrome?"
+        if intent in NO_ANSWER and wants_treatment and is_question(question) and refers_back(question):
+            return TREATMENT  # "what helps it?": the remembered topic
+        if intent == "out_of_scope" and not entities and (message.get(INTENT) or {}).get("confidence", 1) < SURE:
+            return NOT_UNDERSTOOD  # "purple monkey dishwasher" is not a question about something else
+        return None
+
+
+def _other_words(text: str, named: List[Dict[str, Any]]) -> List[str]:
+    """The words of `text` outside the entities `named`, lower case."""
+    rest = text
+    for entity in sorted(named, key=lambda e: -e.get("start", 0)):
+        rest = rest[: entity.get("start", 0)] + " " + rest[entity.get("end", 0) :]
+    return re.findall(r"[a-z']+", rest.lower())
+
+
+def _unsupported(message: Message, predicted: Optional[str]) -> bool:
+    """The classifier's urgent or advice verdict where the deterministic layers found nothing,
+    on a message longer than the one short sentence it was trained on (real posts tell
+    stories in alarming words), or urgent words that were set aside."""
+    if predicted not in (URGENT, PERSONAL_ADVICE):
+        return False
+    return not is_short(message.get(TEXT) or "") or (predicted == URGENT and bool(message.get(RED_FLAG_SET_ASIDE)))
+
+
+def _question(message: Message) -> str:
+    """The question sentence of the message (all of it when it has no question)."""
+    return question_in(message.get(TEXT) or "", message.get(FOCUS))

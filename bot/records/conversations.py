@@ -1,0 +1,88 @@
+"""The conversations Rasa keeps in its SQL tracker store (`events` table): find,
+read, forget one, purge old ones."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import sqlalchemy as sa
+import yaml
+
+from bot import settings
+from bot.settings import PROJECT_DIR
+
+EVENTS = sa.table(
+    "events", sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"), sa.column("data"), sa.column("id")
+)
+
+
+# Our tracker store's `type` in endpoints.yml (bot/rasa_plugins/tracker_store.py), and the types
+# that keep conversations in the `events` table: Rasa's SQL store and ours.
+TRACKER_STORE_TYPE = "bot.rasa_plugins.tracker_store.PreparedSQLTrackerStore"
+SQL_TYPES = {"sql", TRACKER_STORE_TYPE.lower()}
+
+
+class TrackerStoreError(RuntimeError):
+    """The tracker store is not configured as SQL, or cannot be read; the message says why."""
+
+
+def tracker_db_url(endpoints: Path | None = None) -> str:
+    """The SQLAlchemy URL of the SQL tracker store configured in endpoints.yml."""
+    endpoints = endpoints or settings.endpoints_file()
+    config = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
+    if str(config.get("type", "")).lower() not in SQL_TYPES:
+        raise TrackerStoreError(f"{endpoints} has no SQL tracker store")
+    values = {k: os.path.expandvars(str(v)) for k, v in config.items() if v is not None}
+    dialect = values.get("dialect", "sqlite")
+    if dialect == "sqlite":
+        return f"sqlite:///{PROJECT_DIR / values.get('db', 'rasa.db')}"
+    return sa.engine.URL.create(
+        dialect,
+        username=values.get("username"),
+        password=values.get("password"),
+        host=values.get("url"),
+        port=int(values["port"]) if "port" in values else None,
+        database=values.get("db"),
+    ).render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def _transaction(engine: sa.engine.Engine) -> Iterator[sa.engine.Connection]:
+    """One transaction; a database error becomes a TrackerStoreError that names the store."""
+    try:
+        with engine.begin() as connection:
+            yield connection
+    except sa.exc.SQLAlchemyError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise TrackerStoreError(
+            f"cannot use the tracker store ({where}): {error.__class__.__name__}: " f"{getattr(error, 'orig', error)}"
+        ) from None
+
+
+def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str, Any]]]:
+    """(type, event) of one conversation, in order."""
+    query = sa.select(EVENTS.c.type_name, EVENTS.c.data).where(EVENTS.c.sender_id == sender).order_by(EVENTS.c.id)
+    with _transaction(engine) as connection:
+        return [(type_name, json.loads(data)) for type_name, data in connection.execute(query)]
+
+
+def forget(engine: sa.engine.Engine, sender: str) -> int:
+    """Delete one conversation; the number of events deleted."""
+    with _transaction(engine) as connection:
+        return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender)).rowcount
+
+
+def purge(engine: sa.engine.Engine, days: float, now: Optional[float] = None) -> List[str]:
+    """Delete, in one transaction, every conversation whose last event is older than
+    `days`; their sender ids."""
+    cutoff = (time.time() if now is None else now) - days * 86400
+    old = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < cutoff)
+    with _transaction(engine) as connection:
+        senders = [row[0] for row in connection.execute(old)]
+        connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(old.scalar_subquery())))
+    return senders

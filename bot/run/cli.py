@@ -1,0 +1,243 @@
+"""The `sscbot` command: run the assistant, check and load content, report answer ratings and
+unanswered questions, measure understanding (`sscbot eval`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from bot import settings
+from bot.content.files import ContentError
+from bot.content.report import MAX_GRADE, check_items, report_lines
+from bot.content.repository import content, load_into_store
+from bot.content.store import unreachable
+from bot.dialogues.cli import add_commands as add_dialogue_commands
+from bot.evaluation.cli import add_commands as add_eval_commands
+from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
+from bot.records.conversations import TrackerStoreError, purge, tracker_db_url
+from bot.records.ratings import FeedbackStore
+from bot.records.ratings import report_lines as feedback_report_lines
+from bot.records.unanswered import group_by_terms, unanswered_questions
+from bot.records.unanswered import report_lines as gaps_report_lines
+from bot.run.launcher import Assistant, AssistantConfig, StartError
+
+
+def _settings_check() -> int:
+    """2, with the cause, when a setting is invalid or a database cannot be reached."""
+    try:
+        settings.widget_origins()
+        databases = {
+            "content store": settings.database_url(),
+            "tracker store": tracker_db_url(),
+            "feedback store": settings.feedback_database_url(),
+        }
+    except (TrackerStoreError, ValueError) as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    for name, url in databases.items():
+        reason = unreachable(url)
+        if reason:
+            print(f"Cannot use the {name} database ({_shown_url(url)}): {reason}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def _shown_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "an invalid URL"
+
+
+def _run(args: argparse.Namespace) -> int:
+    if _settings_check():
+        return 2
+    if not args.model.exists():
+        print(f"No trained model at {args.model}: run `make train` first.", file=sys.stderr)
+        return 2
+    config = AssistantConfig(
+        rasa_port=args.port, action_port=args.action_port, web_port=args.web_port, model=args.model
+    )
+    assistant = Assistant(config)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even if started in the background
+    try:
+        print("Starting the action server, the Rasa server and the chat widget ...", flush=True)
+        assistant.start()
+        print(
+            "\nThe assistant is ready.\n"
+            f"  Chat widget:             http://localhost:{config.web_port}/\n"
+            f"  Chat in this terminal:   make shell\n"
+            f"  Or over the REST webhook:\n"
+            f"    curl -s -X POST {config.rasa_url}/webhooks/rest/webhook \\\n"
+            "      -H 'Content-Type: application/json' \\\n"
+            '      -d \'{"sender": "me", "message": "what helps calcinosis?"}\'\n'
+            "Press Ctrl-C to stop the servers.\n",
+            flush=True,
+        )
+        return assistant.wait()
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    except StartError as error:
+        print(f"Could not start the assistant: {error}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, SystemExit):
+        print("\nStopping ...", flush=True)
+        return 0
+    finally:
+        assistant.stop()
+
+
+def _content_load(args: argparse.Namespace) -> int:
+    """The explicit load step: validate content/ and write it to the content store; 2 when it is bad."""
+    try:
+        store = load_into_store(settings.database_url())
+        where = store.engine.url.render_as_string(hide_password=True)
+        print(f"Content OK: {len(store.items())} items loaded into {where}")
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _content_report(args: argparse.Namespace) -> int:
+    """Each item's readability grade and review date, the distribution, overdue reviews."""
+    try:
+        library = content().library
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    max_age = args.max_age_days if args.max_age_days is not None else settings.review_max_age_days()
+    checks = check_items(library, dt.date.today(), max_age)
+    print("\n".join(report_lines(checks, max_age)))
+    return 1 if any(c.grade > MAX_GRADE for c in checks) else 0
+
+
+def _feedback_report(args: argparse.Namespace) -> int:
+    """How patients rated each answer in the widget."""
+    ratings = FeedbackStore(settings.feedback_database_url()).per_item()
+    print("\n".join(feedback_report_lines(ratings)))
+    return 0
+
+
+def _gaps_report(args: argparse.Namespace) -> int:
+    """Questions answered "not covered" or "not understood", grouped by the terms they name."""
+    try:
+        library = content().library
+        questions = unanswered_questions(create_engine(args.tracker_db or tracker_db_url()))
+    except (ContentError, TrackerStoreError, SQLAlchemyError) as error:
+        print(f"Gaps report failed: {error}", file=sys.stderr)
+        return 2
+    finder = build_pipeline(lexicon_terms(library.items.values()))
+    groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
+    print("\n".join(gaps_report_lines(questions, groups, args.most)))
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    """Delete conversations whose last message is older than --days, their ratings, and any
+    rating older than that."""
+    try:
+        engine = create_engine(tracker_db_url())
+        senders = purge(engine, args.days)
+        feedback = FeedbackStore(settings.feedback_database_url())
+        ratings = feedback.forget(senders) + feedback.purge(args.days)
+    except (TrackerStoreError, SQLAlchemyError) as error:
+        print(f"Purge failed: {error}", file=sys.stderr)
+        return 2
+    print(f"Deleted {len(senders)} conversations older than {args.days:g} days, and {ratings} ratings.")
+    return 0
+
+
+def _shell(args: argparse.Namespace) -> int:
+    assistant = Assistant(AssistantConfig(action_port=args.action_port, model=args.model))
+    try:
+        assistant.start_actions()
+        return subprocess.call(assistant.rasa_command("shell"), cwd=settings.PROJECT_DIR, env=assistant.env)
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    except StartError as error:
+        print(f"Could not start the action server: {error}", file=sys.stderr)
+        return 1
+    finally:
+        assistant.stop()
+
+
+def _command_group(commands, name: str, help: str):
+    """A command with subcommands of its own, e.g. `sscbot content check`."""
+    return commands.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", required=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sscbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the action server, the Rasa server and the chat widget")
+    run.add_argument("--port", type=int, default=5005, help="Rasa server port (default 5005)")
+    run.add_argument("--action-port", type=int, default=5055, help="action server port (default 5055)")
+    run.add_argument("--web-port", type=int, default=8080, help="chat widget port (default 8080)")
+    run.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
+    run.set_defaults(handler=_run)
+
+    shell = commands.add_parser("shell", help="chat in this terminal (starts the action server)")
+    shell.add_argument("--action-port", type=int, default=5055, help="action server port (default 5055)")
+    shell.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
+    shell.set_defaults(handler=_shell)
+
+    content_commands = _command_group(commands, "content", "work with content/")
+    for name in ("load", "check"):
+        load = content_commands.add_parser(name, help="validate content/ and load it into the content store")
+        load.set_defaults(handler=_content_load)
+    report = content_commands.add_parser("report", help="readability and review dates of every item")
+    report.add_argument(
+        "--max-age-days", type=int, default=None, help="review age limit (default SSCBOT_REVIEW_MAX_AGE_DAYS or 730)"
+    )
+    report.set_defaults(handler=_content_report)
+
+    feedback_commands = _command_group(commands, "feedback", "answer ratings from the chat widget")
+    feedback_commands.add_parser("report", help="helpful / not helpful counts per content item").set_defaults(
+        handler=_feedback_report
+    )
+
+    gaps_commands = _command_group(commands, "gaps", "questions the assistant could not answer")
+    gaps = gaps_commands.add_parser("report", help="unanswered questions grouped by the terms they name")
+    gaps.add_argument("--most", type=int, default=30, help="how many groups to list (default 30)")
+    gaps.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
+    gaps.set_defaults(handler=_gaps_report)
+
+    purge_command = commands.add_parser("purge", help="delete conversations older than some days, with their ratings")
+    purge_command.add_argument(
+        "--days", type=_days, required=True, help="delete conversations whose last message is older than this"
+    )
+    purge_command.set_defaults(handler=_purge)
+
+    add_dialogue_commands(commands)
+    add_eval_commands(commands)
+    return parser
+
+
+def _days(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (got {text})")
+    return value
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""Start and stop the action server, the Rasa server and the widget's web server
+together, on loopback.
+
+Used by `sscbot run` (`make run`) and by the end-to-end tests, so both run the
+assistant the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, NamedTuple, Optional
+
+import yaml
+
+from bot import settings
+from bot.content.repository import load_into_store
+from bot.records.conversations import TRACKER_STORE_TYPE
+from bot.settings import PROJECT_DIR, endpoints_file
+
+HOST = "127.0.0.1"
+READY_TIMEOUT_S = 240.0
+STOP_TIMEOUT_S = 20.0
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server(NamedTuple):
+    name: str
+    command: List[str]
+    ready_url: str  # answers 200 once the server is ready
+
+
+class StartError(RuntimeError):
+    """A server did not come up; the message says which and shows its last log lines."""
+
+
+@dataclass
+class AssistantConfig:
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8080
+    model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
+    endpoints: Path = field(default_factory=endpoints_file)
+    credentials: Path = PROJECT_DIR / "credentials.yml"
+    runtime_dir: Path = PROJECT_DIR / "var"
+    tracker_db: Optional[Path] = None  # SQLite tracker file instead of the one in endpoints.yml
+    log_dir: Optional[Path] = None  # None: servers log to this terminal
+    env: Dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def private(cls, folder: Path) -> AssistantConfig:
+        """Free ports, and tracker, content and feedback databases of its own in `folder`:
+        runs beside `make run` without touching it (tests, dialogues, load test, benchmark)."""
+        return cls(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
+            runtime_dir=folder / "run",
+            tracker_db=folder / "tracker.db",
+            log_dir=folder / "logs",
+            env={
+                "SSCBOT_DATABASE_URL": f"sqlite:///{folder / 'content.db'}",
+                "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{folder / 'feedback.db'}",
+            },
+        )
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{HOST}:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{HOST}:{self.web_port}"
+
+
+class Assistant:
+    """The server processes; use as a context manager or call start/stop."""
+
+    def __init__(self, config: AssistantConfig):
+        self.config = config
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def __enter__(self) -> Assistant:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Load content/ into the content store, then start the three servers at once."""
+        self.load_content()
+        try:
+            servers = (self._actions(), self._rasa(), self._web())
+            for server in servers:
+                self._spawn(server)
+            for server in servers:
+                self._wait_ready(server)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_actions(self) -> None:
+        self.load_content()
+        self._start(self._actions())
+
+    def load_content(self) -> None:
+        """The explicit load step: content/ checked and written to this run's content store
+        (ContentError when it is bad), before any server reads it."""
+        load_into_store(self.env.get("SSCBOT_DATABASE_URL") or settings.database_url())
+
+    def start_web(self) -> None:
+        """The widget's web server, talking to this run's Rasa server (started or not)."""
+        self._start(self._web())
+
+    def _actions(self) -> Server:
+        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
+        return Server(
+            "actions",
+            [
+                sys.executable,
+                "-m",
+                "bot.run.action_server",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.config.action_port),
+            ],
+            f"{self.config.action_url}/health",
+        )
+
+    def _rasa(self) -> Server:
+        return Server(
+            "rasa", self.rasa_command("run", *self.rasa_server_args()), f"{self.config.rasa_url}/webhooks/rest/"
+        )
+
+    def _web(self) -> Server:
+        return Server(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "bot.web",
+                "--host",
+                HOST,
+                "--port",
+                str(self.config.web_port),
+                "--rasa-url",
+                self.config.rasa_url,
+            ],
+            f"{self.config.web_url}/health",
+        )
+
+    def rasa_server_args(self) -> List[str]:
+        """Loopback; the HTTP API only with a token or JWT; CORS only for the listed origins."""
+        args = ["--interface", HOST, "--port", str(self.config.rasa_port)]
+        token, jwt_secret = settings.api_token(), settings.api_jwt_secret()
+        if token or jwt_secret:
+            args.append("--enable-api")
+        if token:
+            args += ["--auth-token", token]
+        if jwt_secret:
+            args += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+        origins = settings.widget_origins()
+        return args + (["--cors", *origins] if origins else [])
+
+    def rasa_command(self, *args: str) -> List[str]:
+        """A `rasa` command line with this run's model, endpoints and credentials."""
+        return [
+            sys.executable,
+            "-m",
+            "bot.run.rasa_server",
+            *args,
+            "--model",
+            str(self.config.model),
+            "--endpoints",
+            str(self._write_endpoints()),
+            "--credentials",
+            str(self.config.credentials),
+        ]
+
+    @property
+    def env(self) -> Dict[str, str]:
+        return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": HOST, **self.config.env}
+
+    def _write_endpoints(self) -> Path:
+        """endpoints.yml with this run's action server port (and tracker file)."""
+        data = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
+        data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": f"{self.config.action_url}/webhook"}
+        if self.config.tracker_db is not None:
+            data["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(self.config.tracker_db)}
+        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
+        path = self.config.runtime_dir / f"endpoints.{self.config.rasa_port}.yml"
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        return path
+
+    def _start(self, server: Server) -> None:
+        self._spawn(server)
+        self._wait_ready(server)
+
+    def _spawn(self, server: Server) -> None:
+        output = None
+        if self.config.log_dir is not None:
+            self.config.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.config.log_dir / f"{server.name}.log", "ab")
+        self.processes[server.name] = subprocess.Popen(
+            server.command,
+            cwd=PROJECT_DIR,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+
+    def _wait_ready(self, server: Server) -> None:
+        name, url = server.name, server.ready_url
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        process = self.processes[name]
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise StartError(f"the {name} server exited with code {process.returncode}{self._log_tail(name)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)
+        raise StartError(
+            f"the {name} server was not ready at {url} after {READY_TIMEOUT_S:.0f} s{self._log_tail(name)}"
+        )
+
+    def _log_tail(self, name: str) -> str:
+        if self.config.log_dir is None:
+            return ""
+        lines = (self.config.log_dir / f"{name}.log").read_text(errors="replace").splitlines()
+        return ":\n" + "\n".join(lines[-30:])
+
+    def stop(self) -> None:
+        """Stop each server before the one it talks to: web, Rasa, actions."""
+        for name in ("web", "rasa", "actions"):
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def wait(self) -> int:
+        """Block until a server exits; return its exit code."""
+        while True:
+            for process in self.processes.values():
+                if process.poll() is not None:
+                    return process.returncode
+            time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def assistant_url(url: str, start: bool) -> Iterator[str]:
+    """The Rasa server to talk to: `url`, or with `start` a private assistant on free ports."""
+    if not start:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="sscbot-private-") as folder:
+        config = AssistantConfig.private(Path(folder))
+        print(f"Starting a private assistant on {config.rasa_url} ...", file=sys.stderr, flush=True)
+        with Assistant(config):
+            yield config.rasa_url

@@ -1,0 +1,253 @@
+"""The deterministic red-flag layer, built from `content/red_flags.yml`.
+
+Runs beside the intent classifier on every message: spaCy token patterns on
+normalised lemmas (see bot.language.pipeline) plus blood pressure readings. A match counts
+unless it is negated, in the past, asked about, over or a figure of speech; the
+rules are spelled out at the top of content/red_flags.yml.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from bot.content.files import ContentError, read_yaml
+from bot.language.pipeline import GAP, phrase_pattern
+
+RED_FLAGS_FILE = "red_flags.yml"
+CUE_KINDS = (
+    "negations",
+    "fillers",
+    "past",
+    "recent",
+    "questions",
+    "about",
+    "over",
+    "present",
+    "figures",
+    "mentions",
+    "happening",
+)
+NEGATION_WINDOW = 4
+CLAUSE_BREAKS = {".", "?", "!", ";", ":", ",", "but", "however"}
+BLOOD_PRESSURE = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b", re.I)
+# One number after "blood pressure", "bp", "top number" or "systolic": "bp of 230", "top number is 205".
+SYSTOLIC_ALONE = re.compile(
+    r"\b(?:blood\s*pressure|bp|top\s+number|systolic)\b[^\d/.?!]{0,20}?\b(\d{2,3})\b(?!\s*(?:/|over\b|mg\b|%))", re.I
+)
+PILL_COUNT = re.compile(
+    r"\b(took|taken|swallowed|ate)\b\D{0,20}?\b(\d{1,3})\b\s*(\w+\s+){0,2}?"
+    r"(tablets?|pills?|capsules?|paracetamol|ibuprofen|aspirin)\b",
+    re.I,
+)
+
+URGENT_ITEM = "emergency.urgent"  # the urgent advice for any urgent message
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    reply: str
+    phrases: Tuple[str, ...]
+    with_any: Tuple[str, ...] = ()
+    blood_pressure: Optional[Tuple[int, int]] = None
+    pill_count: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class RedFlagRules:
+    flags: Tuple[RedFlag, ...]
+    cues: Dict[str, Tuple[str, ...]]
+
+    def phrases(self) -> List[str]:
+        every = [p for flag in self.flags for p in flag.phrases + flag.with_any]
+        return every + [c for cues in self.cues.values() for c in cues]
+
+    def replies(self) -> Dict[str, str]:
+        """Red flag id -> the id of the emergency item that answers it."""
+        return {flag.id: flag.reply for flag in self.flags}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A red flag found in a message (`flag`), or only set-aside mentions (`set_aside`)."""
+
+    flag: Optional[RedFlag]
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    set_aside: bool = False
+
+
+def load_red_flags(content_dir) -> RedFlagRules:
+    path = Path(content_dir) / RED_FLAGS_FILE
+    file = str(path)
+    if not path.exists():
+        raise ContentError(file, "missing red flags file")
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("flags"), list) or not data["flags"]:
+        raise ContentError(file, "expected a list under 'flags'", field="flags")
+    cues = {kind: _texts(file, data.get(kind), None, kind) for kind in CUE_KINDS}
+    flags, seen = [], set()
+    for index, raw in enumerate(data["flags"]):
+        if not isinstance(raw, dict) or not raw.get("id"):
+            raise ContentError(file, "missing", item=f"#{index + 1}", field="id")
+        flag_id = str(raw["id"])
+        if flag_id in seen:
+            raise ContentError(file, "duplicate id", flag_id, "id")
+        seen.add(flag_id)
+        if not raw.get("reply"):
+            raise ContentError(file, "missing", flag_id, "reply")
+        flags.append(
+            RedFlag(
+                id=flag_id,
+                reply=str(raw["reply"]),
+                phrases=_texts(file, raw.get("phrases"), flag_id, "phrases"),
+                with_any=_texts(file, raw.get("with_any") or [], flag_id, "with_any", required=False),
+                blood_pressure=_blood_pressure(file, flag_id, raw.get("blood_pressure")),
+                pill_count=_whole_number(file, flag_id, raw.get("pill_count")),
+            )
+        )
+    return RedFlagRules(tuple(flags), cues)
+
+
+def _texts(file: str, value, item: Optional[str], field: str, required: bool = True) -> Tuple[str, ...]:
+    if not isinstance(value, list) or (required and not value):
+        raise ContentError(file, "expected a list of phrases", item, field)
+    for v in value:
+        if not isinstance(v, str) or not v.strip() or v.strip() == GAP:
+            hint = ' (quote words YAML reads as true/false, like "no")' if isinstance(v, bool) else ""
+            raise ContentError(file, f"{v!r} is not a phrase{hint}", item, field)
+    return tuple(v.strip() for v in value)
+
+
+def _blood_pressure(file: str, flag_id: str, value) -> Optional[Tuple[int, int]]:
+    if value is None:
+        return None
+    try:
+        return int(value["systolic"]), int(value["diastolic"])
+    except (TypeError, KeyError, ValueError) as error:
+        raise ContentError(file, "expected {systolic: N, diastolic: N}", flag_id, "blood_pressure") from error
+
+
+def _whole_number(file: str, flag_id: str, value) -> Optional[int]:
+    if value is None:
+        return None
+    if not isinstance(value, int) or value < 1:
+        raise ContentError(file, "expected a whole number", flag_id, "pill_count")
+    return value
+
+
+class RedFlagDetector:
+    """Finds red flags in a doc made by the project's pipeline (bot.language.pipeline)."""
+
+    def __init__(self, nlp: Language, rules: RedFlagRules):
+        self.rules = rules
+        self.flags = {flag.id: flag for flag in rules.flags}
+        self.matcher = Matcher(nlp.vocab)
+        for flag in rules.flags:
+            self._add(nlp, f"flag:{flag.id}", flag.phrases)
+            if flag.with_any:
+                self._add(nlp, f"with:{flag.id}", flag.with_any)
+        # Cues are matched on the exact words ("i have" must not match "i had");
+        # mentions of conditions, like flags, on their lemmas.
+        for kind, cues in rules.cues.items():
+            self._add(nlp, kind, cues, attribute="NORM" if kind == "mentions" else "LOWER")
+        self.matcher.add("past", [[{"SHAPE": "dddd", "TEXT": {"REGEX": "^(19|20)"}}]])  # a year
+
+    def _add(self, nlp: Language, label: str, phrases: Sequence[str], attribute: str = "NORM") -> None:
+        self.matcher.add(label, [phrase_pattern(nlp, phrase, attribute) for phrase in phrases])
+
+    def detect(self, doc: Doc) -> Detection:
+        found: Dict[str, List[Span]] = {}
+        for match_id, start, end in self.matcher(doc):
+            found.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
+        candidates = [
+            (self.flags[label.split(":", 1)[1]], span)
+            for label, spans in found.items()
+            if label.startswith("flag:")
+            for span in spans
+        ]
+        readings, normal_readings = self._numeric_spans(doc)
+        set_aside = list(normal_readings)
+        reading_spans = {(span.start, span.end) for _, span in readings}
+        for flag, span in sorted(candidates + readings, key=lambda c: c[1].start):
+            if not self._counts(doc, span, found, recent_counts=(span.start, span.end) in reading_spans):
+                set_aside.append(span)
+            elif not flag.with_any or any(self._counts(doc, c, found) for c in found.get(f"with:{flag.id}", [])):
+                return Detection(flag, span.text, span.start_char, span.end_char)
+        set_aside += [span for span in found.get("mentions", []) if not self._counts(doc, span, found)]
+        # Something said to happen right now, in another part of the message, outweighs them.
+        aside_clauses = [_clause(doc, span) for span in set_aside]
+        now_elsewhere = any(
+            not any(start <= cue.start < end for start, end in aside_clauses) for cue in found.get("happening", [])
+        )
+        return Detection(None, set_aside=bool(set_aside) and not now_elsewhere)
+
+    def _numeric_spans(self, doc: Doc) -> Tuple[List[Tuple[RedFlag, Span]], List[Span]]:
+        """Blood pressure readings and tablet counts: those over a limit, and normal readings."""
+        over: List[Tuple[RedFlag, Span]] = []
+        normal: List[Tuple[RedFlag, Span]] = []
+        for flag in self.rules.flags:
+            if flag.blood_pressure is not None:
+                systolic_limit, diastolic_limit = flag.blood_pressure
+                for reading in BLOOD_PRESSURE.finditer(doc.text):
+                    systolic, diastolic = int(reading.group(1)), int(reading.group(2))
+                    if systolic <= diastolic or systolic < 70 or diastolic < 40:
+                        continue  # not a blood pressure (a date like 25/10, a score)
+                    high = systolic >= systolic_limit or diastolic >= diastolic_limit
+                    self._collect(doc, reading, flag, over if high else normal)
+                for reading in SYSTOLIC_ALONE.finditer(doc.text):
+                    if int(reading.group(1)) >= systolic_limit:
+                        self._collect(doc, reading, flag, over)
+            if flag.pill_count is not None:
+                for taken in PILL_COUNT.finditer(doc.text):
+                    if int(taken.group(2)) >= flag.pill_count:
+                        self._collect(doc, taken, flag, over)
+        return over, [span for _, span in normal]
+
+    @staticmethod
+    def _collect(doc: Doc, match: re.Match, flag: RedFlag, into: list) -> None:
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None:
+            into.append((flag, span))
+
+    @staticmethod
+    def _counts(doc: Doc, span: Span, found: Dict[str, List[Span]], recent_counts: bool = False) -> bool:
+        """Whether a match speaks of something happening now (see content/red_flags.yml).
+        `recent_counts`: a past cue of the last day ("yesterday") does not set it aside (a
+        blood pressure reading that high is still urgent the next day)."""
+        start, end = _clause(doc, span)
+
+        def cues(kind: str) -> List[Span]:
+            return [c for c in found.get(kind, []) if start <= c.start and c.end <= end]
+
+        fillers = {t.i for c in found.get("fillers", []) for t in c}
+        for negation in cues("negations"):
+            between = range(negation.end, span.start)
+            if negation.end <= span.start and len(between) <= NEGATION_WINDOW and set(between) <= fillers:
+                return False
+        if any(c.start < span.end and span.start < c.end for c in cues("figures")):
+            return False
+        if cues("about") or any(c.start >= span.end for c in cues("over")):
+            return False
+        if cues("present"):
+            return True
+        recent = {(c.start, c.end) for c in cues("recent")} if recent_counts else set()
+        past = [c for c in cues("past") if (c.start, c.end) not in recent]
+        return not (past or any(c.end <= span.start for c in cues("questions")))
+
+
+def _clause(doc: Doc, span: Span) -> Tuple[int, int]:
+    """Token bounds of the clause around `span`."""
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ not in CLAUSE_BREAKS:
+        start -= 1
+    end = span.end
+    while end < len(doc) and doc[end].lower_ not in CLAUSE_BREAKS:
+        end += 1
+    return start, end

@@ -1,0 +1,89 @@
+"""The patches (bot.rasa_plugins.patches) change how fast Rasa works, never what it answers,
+and training runs them too."""
+import json
+import os
+import subprocess
+import sys
+
+from bot.settings import PROJECT_DIR
+
+# Loads the trained model and prints, as JSON, its NLU result for every training
+# example and its next-action prediction after a few of them. Loading the model applies
+# the patches (our components do); "plain" stops that, "patched" also imports what our
+# Rasa server imports first (bot.run.rasa_server: skops before Rasa).
+UNDERSTAND = r"""
+import asyncio, json, sys
+import bot.rasa_plugins.patches as patches
+if sys.argv[1] == "patched":
+    import bot.run.rasa_server
+else:
+    patches.apply = lambda: []
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.nlu.training_data.loading import load_data
+
+texts = sorted({m.get("text") for m in load_data("data/nlu").training_examples})
+agent = Agent.load("models/ssc.tar.gz")
+
+def run_nlu(inputs):  # the graph runner's answer to unusual calls
+    try:
+        agent.processor.graph_runner.run(inputs=inputs, targets=[agent.processor.model_metadata.nlu_target])
+        return "ran"
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+
+async def main():
+    parsed = [await agent.parse_message(text) for text in texts]
+    predicted = []
+    for number, text in enumerate(texts[::25]):
+        await agent.processor.log_message(UserMessage(text, sender_id=f"s{number}"))
+        predicted.append(await agent.processor.predict_next_for_sender_id(f"s{number}"))
+    unusual = [run_nlu({}), run_nlu({"__message__": [UserMessage("hi")],
+                                     "other": agent.processor.model_metadata.core_target})]
+    return {"parsed": parsed, "predicted": [{k: p[k] for k in ("scores", "policy", "confidence")} for p in predicted],
+            "unusual": unusual}
+
+result = asyncio.run(main())
+result["patches"] = patches.active()
+print("RESULT " + json.dumps(result, sort_keys=True))
+"""
+
+
+def understand(*variants):
+    """UNDERSTAND's result for each variant, run at the same time."""
+    runs = [subprocess.Popen([sys.executable, "-c", UNDERSTAND, variant], cwd=PROJECT_DIR, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"})
+            for variant in variants]
+    results = []
+    for run in runs:
+        out, err = run.communicate()
+        assert run.returncode == 0, err[-3000:]
+        results.append(json.loads(out.split("RESULT ", 1)[1]))
+    return results
+
+
+def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes():
+    """The graph runner without dask, the classifier's sentence features and skops
+    imported first give Rasa's results to the last digit, for every training example."""
+    plain, patched = understand("plain", "patched")
+    assert plain.pop("patches") == [] and len(patched.pop("patches")) == 6
+    assert len(patched["parsed"]) > 400 and len(patched["predicted"]) > 15
+    assert patched["unusual"][0].startswith("GraphRunError") and patched["unusual"][1] == "ran"
+    assert patched == plain
+
+
+ALL = ["action_reply_validation", "event_lookup", "graph_runner", "classifier_input", "empty_domain", "action_timeout"]
+
+
+def test_training_runs_the_patched_rasa(tmp_path):
+    """`rasa train nlu` with our pipeline, on a few examples: our components apply the patches."""
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi there\n'
+                   "- intent: ask_treatment\n  examples: |\n    - what helps calcinosis\n    - what helps raynauds\n")
+    run = subprocess.run([sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", str(nlu),
+                          "--out", str(tmp_path), "--fixed-model-name", "patched"], cwd=PROJECT_DIR, text=True,
+                         capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"},
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert f"Rasa 3.6.21 patches active: {', '.join(ALL)}" in run.stdout + run.stderr
