@@ -52,7 +52,7 @@ $(AUDIT_VENV)/.installed: requirements-audit.lock
 audit: $(INSTALLED) $(AUDIT_VENV)/.installed
 	$(PY) scripts/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.lock audit-accepted.yml results/audit/pip-audit.json
 
-# Rasa trains only when the training data, the config or the domain changed.
+# Rasa trains only when the training data, the config, the domain, the content or our NLU code changed.
 $(MODEL): $(INSTALLED) $(TRAIN_INPUTS)
 	$(RASA) train --force --fixed-model-name ssc --out models
 	@touch $@
@@ -92,8 +92,7 @@ loadtest: $(MODEL)
 
 # Privacy: delete conversations (and their ratings) whose last message is older than DAYS days.
 purge: $(INSTALLED)
-	@test -n "$(DAYS)" || { echo "Usage: make purge DAYS=N" >&2; exit 2; }
-	$(BIN)/sscbot purge --days $(DAYS)
+	$(BIN)/sscbot purge --days "$(DAYS)"
 
 # Speed (issue #7): trains ours and Rasa's `rasa init` starter bot in a temporary folder,
 # loads both over REST at 1 and 20 concurrent conversations; table, results/bench/bench.json

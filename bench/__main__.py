@@ -12,14 +12,13 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import importlib.metadata
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional
-
-from rasa.version import __version__ as rasa_version
 
 from bench import report
 from bench.bots import Ours, Starter, cold_start, cpu_seconds, create_starter, memory, train_ours
@@ -113,7 +112,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results = {
         "started": started.isoformat(timespec="seconds"),
         "host": {"cpus": os.cpu_count(), "load_avg_before": load_before, "load_avg_after": os.getloadavg(),
-                 "rasa": rasa_version},
+                 "rasa": importlib.metadata.version("rasa")},
         "settings": {"levels": args.levels, "duration_s": args.duration, "timeout_s": args.timeout,
                      "model": str(args.model or "trained by this run"),
                      "endpoints": str(args.endpoints or "endpoints.yml, temporary SQLite tracker"), "env": args.env},

@@ -71,6 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even if started in the background
     try:
+        assistant.load_content()  # bad content stops it here, before any server or port
         print("Starting the action server, the Rasa server and the chat widget ...", flush=True)
         assistant.start()
         print(

@@ -99,6 +99,7 @@ class Assistant:
     def __init__(self, config: AssistantConfig):
         self.config = config
         self.processes: Dict[str, subprocess.Popen] = {}
+        self.content_loaded = False
 
     def __enter__(self) -> Assistant:
         self.start()
@@ -108,8 +109,9 @@ class Assistant:
         self.stop()
 
     def start(self) -> None:
-        """Load content/ into the content store, then start the three servers at once."""
-        self.load_content()
+        """Load content/ into the content store (unless done), then start the three servers at once."""
+        if not self.content_loaded:
+            self.load_content()
         try:
             servers = (self._actions(), self._rasa(), self._web())
             for server in servers:
@@ -121,13 +123,15 @@ class Assistant:
             raise
 
     def start_actions(self) -> None:
-        self.load_content()
+        if not self.content_loaded:
+            self.load_content()
         self._start(self._actions())
 
     def load_content(self) -> None:
         """The explicit load step: content/ checked and written to this run's content store
         (ContentError when it is bad), before any server reads it."""
         load_into_store(self.env.get("SSCBOT_DATABASE_URL") or settings.database_url())
+        self.content_loaded = True
 
     def start_web(self) -> None:
         """The widget's web server, talking to this run's Rasa server (started or not)."""

@@ -3,7 +3,7 @@ REST webhook: urgent advice leads, with nothing else before it."""
 import pytest
 import yaml
 
-from tests.test_safety_nlu import DATA
+from tests.model.test_safety_nlu import DATA
 
 
 @pytest.fixture(scope="module")
