@@ -10,17 +10,17 @@ without a reply later. Importing the package does nothing else than define the a
 
 def check_content() -> None:
     """Raise (LookupError, or the database's error) when the actions cannot answer from the store."""
-    from actions.answer_question import FIXED_ANSWERS, NOT_UNDERSTOOD
+    from actions.answer_question import FIXED_ANSWERS
     from actions.content_client import check_items_exist, red_flag_replies
-    from actions.fallbacks import ENGLISH_ONLY, ActionOutOfScope
+    from actions.fallbacks import ActionOutOfScope
+    from bot.names import ENGLISH_ONLY_ITEM, NOT_UNDERSTOOD_ITEM, URGENT_ITEM
     from bot.safety.guardrails import GUARDRAIL_ITEMS
-    from bot.safety.red_flags import URGENT_ITEM
 
     check_items_exist(
         {
             *FIXED_ANSWERS.values(),
-            NOT_UNDERSTOOD,
-            ENGLISH_ONLY,
+            NOT_UNDERSTOOD_ITEM,
+            ENGLISH_ONLY_ITEM,
             ActionOutOfScope.item_id,
             URGENT_ITEM,
             *GUARDRAIL_ITEMS,

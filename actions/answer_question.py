@@ -12,28 +12,45 @@ from actions.base import ContentAction, entity_value, entity_values, question_te
 from actions.content_client import content_store
 from bot.content.files import ContentItem
 from bot.language.question_focus import asks_for_treatment, reads_as_follow_up
-from bot.names import ASKED_ITEM, GENERAL_CONCEPTS
+from bot.names import (
+    ASKED_ITEM,
+    CONCEPT_SLOT,
+    CONTENT_ID,
+    CURE,
+    DEFINITION,
+    DESCRIBE_SYMPTOM,
+    GENERAL_CONCEPTS,
+    MANIFESTATION,
+    NOT_UNDERSTOOD_ITEM,
+    QUESTION_TYPE_SLOT,
+    REFRACTORY,
+    STANDARD_MEDICINES,
+    TERM,
+    TREATMENT,
+    TREATMENT_ENTITY,
+    TREATMENT_PURPOSE,
+    WHAT_IS_SSC,
+)
 
 # What kind of item each question intent wants about a concept.
 QUESTION_TYPES = {
-    "ask_treatment": "treatments",
-    "ask_treatment_purpose": "definition",
-    "ask_definition": "definition",
-    "describe_symptom": "treatments",
+    TREATMENT: "treatments",
+    TREATMENT_PURPOSE: "definition",
+    DEFINITION: "definition",
+    DESCRIBE_SYMPTOM: "treatments",
 }
 # Questions with one fixed answer.
 FIXED_ANSWERS = {
-    "ask_what_is_ssc": "what_is_ssc.overview",
-    "ask_refractory": "what_is_refractory.overview",
-    "ask_standard_immunosuppressants": "standard_immunosuppressants.overview",
-    "ask_cure": "what_is_ssc.cure",
+    WHAT_IS_SSC: "what_is_ssc.overview",
+    REFRACTORY: "what_is_refractory.overview",
+    STANDARD_MEDICINES: "standard_immunosuppressants.overview",
+    CURE: "what_is_ssc.cure",
 }
 # Which entity names the concept, by question type, when a message names several.
 ENTITY_ORDER = {
-    "treatments": ("manifestation", "term", "treatment"),
-    "definition": ("treatment", "manifestation", "term"),
+    "treatments": (MANIFESTATION, TERM, TREATMENT_ENTITY),
+    "definition": (TREATMENT_ENTITY, MANIFESTATION, TERM),
 }
-NOT_UNDERSTOOD = "out_of_scope.not_understood"
 MAX_ALSO_NAMED = 2
 # A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
 SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
@@ -47,17 +64,17 @@ class ActionAnswerQuestion(ContentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        question_type = QUESTION_TYPES.get(intent or "") or tracker.get_slot("question_type") or "treatments"
+        question_type = QUESTION_TYPES.get(intent or "") or tracker.get_slot(QUESTION_TYPE_SLOT) or "treatments"
         item = self._choose(tracker, intent, question_type)
         item, lead = self.about_named(tracker, item) if item is not None else (None, None)
         kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
         if item is None or kind is None:
-            return self.send(dispatcher, tracker, self.item(NOT_UNDERSTOOD), "fallback")
+            return self.send(dispatcher, tracker, self.item(NOT_UNDERSTOOD_ITEM), "fallback")
         if kind != "answer":
             return self.send(dispatcher, tracker, item, kind)
-        events = [SlotSet("question_type", question_type)]
+        events = [SlotSet(QUESTION_TYPE_SLOT, question_type)]
         if item.concept:
-            events.append(SlotSet("concept", item.concept))
+            events.append(SlotSet(CONCEPT_SLOT, item.concept))
         also = self._also_named(tracker, item, question_type)
         return events + self.send(dispatcher, tracker, item, "answer", lead=lead, offer=also)
 
@@ -65,7 +82,7 @@ class ActionAnswerQuestion(ContentAction):
         """The item asked for: a button's item, a fixed answer, or the concept the message names;
         the remembered concept only when the message names none and reads as a follow-up."""
         store = content_store()
-        content_id = entity_value(tracker, "content_id") or tracker.latest_message.get(ASKED_ITEM)
+        content_id = entity_value(tracker, CONTENT_ID) or tracker.latest_message.get(ASKED_ITEM)
         if content_id:
             return store.item(content_id)
         if intent in FIXED_ANSWERS:
@@ -73,7 +90,7 @@ class ActionAnswerQuestion(ContentAction):
         question = question_text(tracker)
         concept = entity_value(tracker, *ENTITY_ORDER[question_type])
         if concept is None and reads_as_follow_up(question):
-            concept = tracker.get_slot("concept")
+            concept = tracker.get_slot(CONCEPT_SLOT)
         if concept in GENERAL_CONCEPTS and question_type == "treatments" and not asks_for_treatment(question):
             question_type = "overview"  # "I have had scleroderma for years, any information?"
         return store.find(concept, question_type) if concept else None

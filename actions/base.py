@@ -15,11 +15,11 @@ from bot.content.files import ContentItem
 from bot.content.replies import item_messages
 from bot.language.pipeline import find_terms
 from bot.language.question_focus import question_in
-from bot.names import FOCUS, NAME, OTHER_QUESTIONS
+from bot.names import EXPLAINED_SLOT, FOCUS, NAME, OTHER_QUESTIONS, TREATMENT_ENTITY
 
 MAX_TERM_BUTTONS = 2
 UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
-EXPLAINED = "explained"  # slot: concepts this conversation has explained or offered to explain
+EXPLAINED = EXPLAINED_SLOT  # concepts this conversation has explained or offered to explain
 
 
 class ContentAction(Action, metaclass=abc.ABCMeta):
@@ -78,7 +78,7 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         "these medicines", when none is named. Any other item: itself, no lead."""
         if NAME not in item.answer:
             return item, None
-        named = named_entity(tracker, "treatment")
+        named = named_entity(tracker, TREATMENT_ENTITY)
         about = content_store().find(named["value"], "definition") if named else None
         if named is None or about is None:
             return dataclasses.replace(item, answer=item.answer.replace(NAME, UNNAMED)), None

@@ -8,12 +8,9 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import NOT_UNDERSTOOD
 from actions.base import ContentAction
 from bot.language.detect import LANGUAGE, OTHER
-from bot.names import ASKED_ITEM
-
-ENGLISH_ONLY = "out_of_scope.english_only"
+from bot.names import ASKED_ITEM, ENGLISH_ONLY_ITEM, NOT_COVERED_ITEM, NOT_UNDERSTOOD_ITEM
 
 
 class FixedReplyAction(ContentAction):
@@ -41,7 +38,7 @@ class CommonQuestionAware(FixedReplyAction, metaclass=abc.ABCMeta):
 
 
 class ActionOutOfScope(CommonQuestionAware):
-    item_id, kind = "out_of_scope.not_covered", "out_of_scope"
+    item_id, kind = NOT_COVERED_ITEM, "out_of_scope"
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -50,10 +47,10 @@ class ActionOutOfScope(CommonQuestionAware):
 class ActionNotUnderstood(CommonQuestionAware):
     """Says so; for a message in another language, says in English what it can do."""
 
-    item_id, kind = NOT_UNDERSTOOD, "fallback"
+    item_id, kind = NOT_UNDERSTOOD_ITEM, "fallback"
 
     def name(self) -> str:
         return "action_not_understood"
 
     def item_for(self, tracker: Tracker) -> str:
-        return ENGLISH_ONLY if tracker.latest_message.get(LANGUAGE) == OTHER else super().item_for(tracker)
+        return ENGLISH_ONLY_ITEM if tracker.latest_message.get(LANGUAGE) == OTHER else super().item_for(tracker)

@@ -9,8 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ContentAction, entity_value, latest_entities, question_text
 from actions.content_client import content_store, red_flag_replies
+from bot.names import MANIFESTATION, RED_FLAG, TERM, TREATMENT_ENTITY, URGENT_ITEM
 from bot.safety.guardrails import guardrail_for
-from bot.safety.red_flags import URGENT_ITEM
 
 ARTICLE_SAYS = "What the article says about this (not advice for you):"
 
@@ -24,7 +24,7 @@ class ActionUrgentAdvice(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        flag = entity_value(tracker, "red_flag")
+        flag = entity_value(tracker, RED_FLAG)
         reply = red_flag_replies().get(flag, URGENT_ITEM) if flag else URGENT_ITEM
         return self.send(dispatcher, tracker, self.item(reply), "emergency")
 
@@ -38,7 +38,7 @@ class ActionGuardrail(ContentAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        concept = entity_value(tracker, "treatment", "manifestation", "term")
+        concept = entity_value(tracker, TREATMENT_ENTITY, MANIFESTATION, TERM)
         entity_types = {str(e.get("entity")) for e in latest_entities(tracker)}
         guardrail = self.item(guardrail_for(question_text(tracker), entity_types))
         about = content_store().find(concept, "definition") if concept else None

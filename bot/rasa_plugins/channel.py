@@ -36,14 +36,12 @@ from bot.content.files import ContentError
 from bot.content.replies import SafetyTexts, item_messages
 from bot.content.repository import content
 from bot.language.understanding import shared_understanding
+from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
 from bot.rasa_plugins import patches
-from bot.rasa_plugins.safety_override import URGENT
-from bot.rasa_plugins.term_extractor import RED_FLAG
 from bot.records.conversations import forget
 from bot.records.ratings import FeedbackStore
 from bot.safety.forget_request import asks_to_forget
 from bot.safety.incoming import BadRequest, parse_body
-from bot.safety.red_flags import URGENT_ITEM
 from bot.safety.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -92,7 +90,7 @@ def emergency_first(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     contracts = [m.get("custom") or {} for m in messages]
     if not any(c.get("kind") == "emergency" for c in contracts):
         return messages
-    welcome_end = next((i + 1 for i, c in enumerate(contracts) if c.get("content_id") == "welcome"), 0)
+    welcome_end = next((i + 1 for i, c in enumerate(contracts) if c.get("content_id") == WELCOME), 0)
     return messages[welcome_end:] + messages[:welcome_end]
 
 

@@ -56,26 +56,38 @@ from bot.language.question_focus import (
     question_in,
     refers_back,
 )
-from bot.names import ASKED_ITEM, FOCUS, GENERAL_CONCEPTS
+from bot.names import (
+    ASKED_ITEM,
+    CURE,
+    DEFINITION,
+    FOCUS,
+    FOLLOW_UP,
+    GENERAL_CONCEPTS,
+    MANIFESTATION,
+    NOT_UNDERSTOOD,
+    OUT_OF_SCOPE,
+    PERSONAL_ADVICE,
+    RED_FLAG,
+    SMALL_TALK,
+    STANDARD_MEDICINES,
+    TERM,
+    TREATMENT,
+    TREATMENT_ENTITY,
+    URGENT,
+    WHAT_IS_SSC,
+)
 from bot.rasa_plugins.component_base import UntrainedComponent
-from bot.rasa_plugins.term_extractor import RED_FLAG, RED_FLAG_SET_ASIDE
+from bot.rasa_plugins.term_extractor import RED_FLAG_SET_ASIDE
 from bot.safety.guardrails import guardrail_reason
 
-URGENT = "report_urgent_symptom"
-PERSONAL_ADVICE = "ask_personal_advice"
-NOT_UNDERSTOOD = "nlu_fallback"
-DEFINITION = "ask_definition"
-FOLLOW_UP = "follow_up"
 DEFINITION_WORDS = {"what", "is", "are", "whats", "what's", "a", "an", "the", "explain", "define", "mean", "means"}
 SURE = 0.5  # an out-of-scope verdict below this, on a message that names nothing, is "not understood"
-TREATMENT = "ask_treatment"
 # Intents that answer no medical question: a named condition or medicine outweighs them.
-SMALL_TALK = {"greet", "thank", "goodbye", "bot_challenge", "ask_capabilities"}
-NO_ANSWER = {"out_of_scope", NOT_UNDERSTOOD, "ask_capabilities"}
+NO_ANSWER = {OUT_OF_SCOPE, NOT_UNDERSTOOD, "ask_capabilities"}
 NO_MEDICAL_QUESTION = NO_ANSWER | SMALL_TALK
 # Intents with one general answer: a condition named in the question is the more specific one.
-GENERAL_ANSWERS = {"ask_what_is_ssc", "ask_standard_immunosuppressants", "ask_cure"}
-NAMED_THINGS = ("manifestation", "treatment", "term")
+GENERAL_ANSWERS = {WHAT_IS_SSC, STANDARD_MEDICINES, CURE}
+NAMED_THINGS = (MANIFESTATION, TREATMENT_ENTITY, TERM)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -121,7 +133,7 @@ class SafetyOverride(UntrainedComponent):
         named = [e for e in names if e.get(ENTITY_ATTRIBUTE_VALUE) not in GENERAL_CONCEPTS]
         focus = message.get(FOCUS) or {}
         about_manifestation = any(
-            e.get(ENTITY_ATTRIBUTE_TYPE) == "manifestation"
+            e.get(ENTITY_ATTRIBUTE_TYPE) == MANIFESTATION
             and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
             for e in named
         )
@@ -138,14 +150,12 @@ class SafetyOverride(UntrainedComponent):
         if intent not in NO_MEDICAL_QUESTION:
             return None
         if named:
-            return (
-                TREATMENT if wants_treatment or named[0].get(ENTITY_ATTRIBUTE_TYPE) == "manifestation" else DEFINITION
-            )
+            return TREATMENT if wants_treatment or named[0].get(ENTITY_ATTRIBUTE_TYPE) == MANIFESTATION else DEFINITION
         if names and len([w for w in _other_words(text, names) if w not in DEFINITION_WORDS]) <= 1:
             return DEFINITION  # "what is CREST syndrome?"
         if intent in NO_ANSWER and wants_treatment and is_question(question) and refers_back(question):
             return TREATMENT  # "what helps it?": the remembered topic
-        if intent == "out_of_scope" and not entities and (message.get(INTENT) or {}).get("confidence", 1) < SURE:
+        if intent == OUT_OF_SCOPE and not entities and (message.get(INTENT) or {}).get("confidence", 1) < SURE:
             return NOT_UNDERSTOOD  # "purple monkey dishwasher" is not a question about something else
         return None
 

@@ -38,12 +38,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.language.pipeline import TermMatch
 from bot.language.question_focus import Focus
 from bot.language.understanding import shared_understanding
-from bot.names import ASKED_ITEM, FOCUS, OTHER_QUESTIONS
+from bot.names import ASKED_ITEM, FOCUS, MANIFESTATION, OTHER_QUESTIONS, RED_FLAG, TREATMENT_ENTITY
 from bot.rasa_plugins.component_base import UntrainedComponent
 
-RED_FLAG = "red_flag"  # entity: the id of a red flag from content/red_flags.yml
 RED_FLAG_SET_ASIDE = "red_flag_set_aside"  # a red-flag phrase was negated, past or asked about
-MASKED_ENTITIES = ("treatment", "manifestation")
+MASKED_ENTITIES = (TREATMENT_ENTITY, MANIFESTATION)
 
 
 @DefaultV1Recipe.register(

@@ -45,8 +45,6 @@ PILL_COUNT = re.compile(
     re.I,
 )
 
-URGENT_ITEM = "emergency.urgent"  # the urgent advice for any urgent message
-
 
 @dataclass(frozen=True)
 class RedFlag:
