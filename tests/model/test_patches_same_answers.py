@@ -59,7 +59,7 @@ def understand(*variants):
     for run in runs:
         out, err = run.communicate()
         assert run.returncode == 0, err[-3000:]
-        results.append(json.loads(out.split("RESULT ", 1)[1]))
+        results.append(json.loads(out.split("RESULT ", 1)[1].split("\n", 1)[0]))  # logs may follow
     return results
 
 
