@@ -44,6 +44,7 @@ from bot.safety.forget_request import asks_to_forget
 from bot.safety.incoming import BadRequest, parse_body
 from bot.safety.redaction import redact
 
+patches.apply()  # the server loads the channel before the model: Rasa is patched before anything runs
 logger = logging.getLogger(__name__)
 
 EMPTY, TOO_LONG, TRY_AGAIN = "out_of_scope.empty_message", "out_of_scope.too_long", "out_of_scope.try_again"
@@ -104,7 +105,6 @@ class PatientRestInput(RestInput):
         return cls()
 
     def __init__(self) -> None:
-        patches.apply()  # the server loads the channel first: its code is patched before anything runs
         self.max_chars = settings.max_message_chars()
         self.reply_timeout = settings.reply_timeout_s()
         self.replies = ChannelReplies(self.max_chars)

@@ -1,5 +1,8 @@
-"""Shared base of the project's Rasa NLU components; creating one applies the patches
-(bot.rasa_plugins.patches), in every mode that loads the pipeline."""
+"""Shared base of the project's Rasa NLU components.
+
+Rasa imports this module whenever it reads config.yml (to train, test, chat or serve),
+before it decides what to restore from its training cache: importing it applies the
+patches to Rasa's code (bot.rasa_plugins.patches), so every mode runs the same code."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 
 from bot.rasa_plugins import patches
+
+patches.apply()
 
 
 class UntrainedComponent(GraphComponent):
@@ -26,5 +31,4 @@ class UntrainedComponent(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
-        patches.apply()  # training, testing, the shell and the server all run the patched Rasa
         return cls(config)

@@ -45,28 +45,31 @@ async def main():
 
 result = asyncio.run(main())
 result["patches"] = patches.active()
-print("RESULT " + json.dumps(result, sort_keys=True))
+with open(sys.argv[2], "w") as out:  # a file: the log lines of Rasa's threads share stdout
+    json.dump(result, out, sort_keys=True)
 """
 
 
-def understand(*variants):
+def understand(tmp_path, *variants):
     """UNDERSTAND's result for each variant, run at the same time."""
-    runs = [subprocess.Popen([sys.executable, "-c", UNDERSTAND, variant], cwd=PROJECT_DIR, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"})
-            for variant in variants]
+    runs = [
+        (subprocess.Popen([sys.executable, "-c", UNDERSTAND, variant, str(tmp_path / f"{variant}.json")],
+                          cwd=PROJECT_DIR, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}), variant)
+        for variant in variants
+    ]
     results = []
-    for run in runs:
-        out, err = run.communicate()
+    for run, variant in runs:
+        _, err = run.communicate()
         assert run.returncode == 0, err[-3000:]
-        results.append(json.loads(out.split("RESULT ", 1)[1].split("\n", 1)[0]))  # logs may follow
+        results.append(json.loads((tmp_path / f"{variant}.json").read_text()))
     return results
 
 
-def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes():
+def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes(tmp_path):
     """The graph runner without dask, the classifier's sentence features and skops
     imported first give Rasa's results to the last digit, for every training example."""
-    plain, patched = understand("plain", "patched")
+    plain, patched = understand(tmp_path, "plain", "patched")
     assert plain.pop("patches") == [] and len(patched.pop("patches")) == 6
     assert len(patched["parsed"]) > 400 and len(patched["predicted"]) > 15
     assert patched["unusual"][0].startswith("GraphRunError") and patched["unusual"][1] == "ran"
@@ -83,7 +86,8 @@ def test_training_runs_the_patched_rasa(tmp_path):
                    "- intent: ask_treatment\n  examples: |\n    - what helps calcinosis\n    - what helps raynauds\n")
     run = subprocess.run([sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", str(nlu),
                           "--out", str(tmp_path), "--fixed-model-name", "patched"], cwd=PROJECT_DIR, text=True,
-                         capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"},
+                         capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
+                                                   "RASA_CACHE_DIRECTORY": str(tmp_path / "cache")},
                          timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"Rasa 3.6.21 patches active: {', '.join(ALL)}" in run.stdout + run.stderr

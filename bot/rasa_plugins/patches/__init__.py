@@ -1,10 +1,10 @@
 """Patches to Rasa's own code, one module each, saying what it replaces, why, and what it
 gained (measured with `make bench`; the figures are in each module).
 
-They are applied by `apply()`, which the project's NLU components call when Rasa creates
-them (bot.rasa_plugins.component_base) and the REST channel when Rasa loads it: so
-`rasa train`, `rasa test`, `rasa shell`, `make run` and the tests all run the same
-patched code. `apply()` refuses any Rasa but the one the patches were written for.
+They are applied by `apply()`, which the modules Rasa loads from config.yml and
+credentials.yml call when Rasa imports them (bot.rasa_plugins.component_base, the REST
+channel): so `rasa train`, `rasa test`, `rasa shell`, `make run` and the tests all run the
+same patched code. `apply()` refuses any Rasa but the one the patches were written for.
 """
 
 from __future__ import annotations
