@@ -8,21 +8,8 @@ from typing import Collection, Dict, List, Tuple
 
 import yaml
 
-TOPICS = (
-    "what_is_ssc",
-    "what_is_refractory",
-    "standard_immunosuppressants",
-    "skin",
-    "vascular",
-    "heart",
-    "lung",
-    "kidney",
-    "musculoskeletal",
-    "emergency",
-    "guardrail",
-    "out_of_scope",
-    "smalltalk",
-)
+from bot.content.files import TOPICS
+
 HELD_OUT = "heldout"
 PARTS = ("dev", HELD_OUT)
 GATE_FILE = "gate.yml"
