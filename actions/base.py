@@ -19,7 +19,6 @@ from bot.names import EXPLAINED_SLOT, FOCUS, NAME, OTHER_QUESTIONS, TREATMENT_EN
 
 MAX_TERM_BUTTONS = 2
 UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
-EXPLAINED = EXPLAINED_SLOT  # concepts this conversation has explained or offered to explain
 
 
 class ContentAction(Action, metaclass=abc.ABCMeta):
@@ -52,7 +51,7 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         """
         store = content_store()
         related = [*offer, *(r for r in store.related(item) if r not in offer)]
-        before = set(tracker.get_slot(EXPLAINED) or [])
+        before = set(tracker.get_slot(EXPLAINED_SLOT) or [])
         explained = set(before)
         if item.answers == "definition" and item.concept:
             explained.add(item.concept)
@@ -69,7 +68,7 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         also_asked = tracker.latest_message.get(OTHER_QUESTIONS) or [] if kind != "emergency" else []
         for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id, also_asked):
             dispatcher.utter_message(**message)
-        return [SlotSet(EXPLAINED, sorted(explained))] if explained != before else []
+        return [SlotSet(EXPLAINED_SLOT, sorted(explained))] if explained != before else []
 
     @staticmethod
     def about_named(tracker: Tracker, item: ContentItem) -> Tuple[ContentItem, Optional[str]]:
