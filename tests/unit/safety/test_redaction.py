@@ -60,3 +60,33 @@ def test_no_safety_phrasing_is_changed_by_redaction():
             texts = [entry["text"] if isinstance(entry, dict) else entry for entry in group]
             changed += [t for t in texts if redact(t) != t]
     assert changed == []
+
+
+REDACTION_DATA = PROJECT_DIR / "tests" / "data" / "redaction"
+
+
+def test_personal_details_in_real_looking_messages_get_their_own_labels():
+    """At least 100 messages: names where people introduce themselves or sign off, dates in
+    numeric and written forms, NHS, NI, MRN and hospital numbers, flats and house names."""
+    cases = yaml.safe_load((REDACTION_DATA / "personal.yml").read_text(encoding="utf-8"))
+    assert len(cases) >= 100
+    wrong = [(text, redact(text), expected) for text, expected in cases if redact(text) != expected]
+    assert wrong == []
+    labels = {label for _, expected in cases for label in
+              ("[name]", "[date]", "[NHS number]", "[NI number]", "[MRN]", "[hospital number]", "[address]",
+               "[phone]", "[email]", "[postcode]") if label in expected}
+    assert len(labels) == 10
+
+
+def test_medical_messages_and_every_lexicon_term_come_through_unchanged(library):
+    messages = yaml.safe_load((REDACTION_DATA / "medical.yml").read_text(encoding="utf-8"))
+    assert len(messages) >= 100
+    terms = [term for item in library.defining_items() for term in item.terms]
+    messages += [template.format(term) for term in terms for template in ("what helps {}?", "I am {}", "Thanks, {}")]
+    assert [m for m in messages if redact(m) != m] == []
+
+
+def test_an_nhs_number_is_told_from_a_phone_number():
+    assert redact("my NHS number is 943 476 5919") == "my NHS number is [NHS number]"
+    assert redact("943 476 5919") == "[NHS number]"  # a valid check digit, in the NHS's grouping
+    assert redact("943 476 5918") == "[phone]"  # the check digit is wrong: a phone number
