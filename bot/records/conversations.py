@@ -71,10 +71,28 @@ def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str
         return [(type_name, json.loads(data)) for type_name, data in connection.execute(query)]
 
 
+def erase(engine: sa.engine.Engine, connection: sa.engine.Connection) -> None:
+    """Make this connection's deletes leave nothing readable: SQLite overwrites deleted
+    content with zeros (secure_delete); PostgreSQL's VACUUM (run by autovacuum) reclaims it."""
+    if engine.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA secure_delete=ON")
+
+
+def checkpoint(engine: sa.engine.Engine) -> None:
+    """Copy SQLite's write-ahead log into the database file and empty it: the log still held
+    the deleted rows as they were written."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def forget(engine: sa.engine.Engine, sender: str) -> int:
-    """Delete one conversation; the number of events deleted."""
+    """Delete one conversation, leaving nothing readable; the number of events deleted."""
     with _transaction(engine) as connection:
-        return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender)).rowcount
+        erase(engine, connection)
+        deleted = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender)).rowcount
+    checkpoint(engine)
+    return deleted
 
 
 def purge(engine: sa.engine.Engine, days: float, now: Optional[float] = None) -> List[str]:
@@ -83,6 +101,8 @@ def purge(engine: sa.engine.Engine, days: float, now: Optional[float] = None) ->
     cutoff = (time.time() if now is None else now) - days * 86400
     old = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < cutoff)
     with _transaction(engine) as connection:
+        erase(engine, connection)
         senders = [row[0] for row in connection.execute(old)]
         connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(old.scalar_subquery())))
+    checkpoint(engine)
     return senders

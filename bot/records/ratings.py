@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot.content.store import create_db_engine
+from bot.records.conversations import erase
 
 RATINGS = ("helpful", "not_helpful")
 
@@ -74,6 +75,7 @@ class FeedbackStore:
         ids = list(conversation_ids)
         deleted = 0
         with self._session.begin() as session:
+            erase(self.engine, session.connection())
             for start in range(0, len(ids), 500):  # SQLite limits the parameters of one statement
                 chunk = ids[start : start + 500]
                 deleted += session.execute(delete(FeedbackRow).where(FeedbackRow.conversation_id.in_(chunk))).rowcount
@@ -83,6 +85,7 @@ class FeedbackStore:
         """Delete ratings given more than `days` ago; how many were deleted."""
         cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
         with self._session.begin() as session:
+            erase(self.engine, session.connection())
             return session.execute(delete(FeedbackRow).where(FeedbackRow.created_at < cutoff)).rowcount
 
     def per_item(self) -> List[ItemRatings]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import signal
 import subprocess
 import sys
@@ -236,6 +237,7 @@ def _days(text: str) -> float:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    os.umask(0o077)  # what the assistant writes (databases, logs) is readable by this user only
     args = build_parser().parse_args(argv)
     return args.handler(args)
 

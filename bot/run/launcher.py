@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, NamedTuple, Optional
 
 import yaml
+from sqlalchemy.engine import make_url
 
 from bot import settings
 from bot.content.repository import load_into_store
@@ -130,8 +131,18 @@ class Assistant:
     def load_content(self) -> None:
         """The explicit load step: content/ checked and written to this run's content store
         (ContentError when it is bad), before any server reads it."""
+        make_private(self.private_folders())
         load_into_store(self.env.get("SSCBOT_DATABASE_URL") or settings.database_url())
         self.content_loaded = True
+
+    def private_folders(self) -> List[Path]:
+        """The folders of this run's files and SQLite databases."""
+        urls = [
+            self.env.get("SSCBOT_DATABASE_URL") or settings.database_url(),
+            self.env.get("SSCBOT_FEEDBACK_DATABASE_URL") or settings.feedback_database_url(),
+        ]
+        files = [sqlite_file(url) for url in urls] + [self.config.tracker_db]
+        return [self.config.runtime_dir, *(f.parent for f in files if f is not None)]
 
     def start_web(self) -> None:
         """The widget's web server, talking to this run's Rasa server (started or not)."""
@@ -293,3 +304,25 @@ def assistant_url(url: str, start: bool) -> Iterator[str]:
         print(f"Starting a private assistant on {config.rasa_url} ...", file=sys.stderr, flush=True)
         with Assistant(config):
             yield config.rasa_url
+
+
+def sqlite_file(url: str) -> Optional[Path]:
+    """The file of an SQLite URL, None for another database or an in-memory one."""
+    parsed = make_url(url)
+    return (
+        Path(parsed.database)
+        if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:")
+        else None
+    )
+
+
+def make_private(folders: List[Path]) -> None:
+    """Only this user can read what the assistant keeps, whatever the umask: new files 0600
+    (umask 077, which the servers inherit), the folders 0700 and the files in them 0600."""
+    os.umask(0o077)
+    for folder in dict.fromkeys(folders):
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        for path in folder.iterdir():
+            if path.is_file():
+                path.chmod(0o600)
