@@ -32,9 +32,10 @@ def test_the_disclaimer_comes_first_and_must_be_acknowledged(widget, library):
 
 def test_an_answer_shows_its_source_and_the_physician_pointer(widget, library):
     widget.start()
+    widget.record_typing()
     widget.type("what helps calcinosis?")
-    expect(widget.typing).to_have_text("The assistant is typing")
     widget.wait_for_reply(0)
+    assert widget.showed_typing(), "the typing indicator showed while the answer was on its way"
     expect(widget.user_messages.last).to_contain_text("what helps calcinosis?")
     answer = widget.last_answer
     expect(answer).to_contain_text(library.items[CALCINOSIS].answer)

@@ -37,6 +37,22 @@ class Widget:
         self.acknowledge_button.click()
         expect(self.input).to_be_focused()
 
+    def record_typing(self) -> None:
+        """From now on, remember whether the typing indicator said so (the answer can come
+        too fast for a check that polls)."""
+        self.page.evaluate(
+            """() => {
+                window.sscbotTyped = false;
+                const typing = document.querySelector(".sscbot-typing");
+                new MutationObserver(() => {
+                    if (typing.textContent === "The assistant is typing") window.sscbotTyped = true;
+                }).observe(typing, {childList: true, characterData: true, subtree: true});
+            }"""
+        )
+
+    def showed_typing(self) -> bool:
+        return bool(self.page.evaluate("() => window.sscbotTyped"))
+
     def type(self, text: str) -> None:
         self.input.fill(text)
         self.input.press("Enter")
