@@ -171,9 +171,12 @@ def _other_words(text: str, named: List[Dict[str, Any]]) -> List[str]:
 def _unsupported(message: Message, predicted: Optional[str]) -> bool:
     """The classifier's urgent or advice verdict where the deterministic layers found nothing,
     on a message longer than the one short sentence it was trained on (real posts tell
-    stories in alarming words), or urgent words that were set aside."""
+    stories in alarming words); urgent words that were set aside; advice for a common
+    question that the content answers."""
     if predicted not in (URGENT, PERSONAL_ADVICE):
         return False
+    if predicted == PERSONAL_ADVICE and message.get(ASKED_ITEM):
+        return True  # a common question the content answers ("can I have children with SSc?")
     return not is_short(message.get(TEXT) or "") or (predicted == URGENT and bool(message.get(RED_FLAG_SET_ASIDE)))
 
 
