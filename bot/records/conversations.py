@@ -71,6 +71,20 @@ def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str
         return [(type_name, json.loads(data)) for type_name, data in connection.execute(query)]
 
 
+def received(engine: sa.engine.Engine, sender: str, content_id: str) -> bool:
+    """Whether the conversation `sender` was answered with the content item `content_id`
+    (an answer, not the welcome or small talk): only such an answer can be rated."""
+    query = sa.select(EVENTS.c.data).where(
+        EVENTS.c.sender_id == sender, EVENTS.c.type_name == "bot", EVENTS.c.data.contains(json.dumps(content_id))
+    )
+    with _transaction(engine) as connection:
+        for (data,) in connection.execute(query):
+            contract = (json.loads(data).get("data") or {}).get("custom") or {}
+            if contract.get("content_id") == content_id and contract.get("kind") not in (None, "smalltalk"):
+                return True
+    return False
+
+
 def erase(engine: sa.engine.Engine, connection: sa.engine.Connection) -> None:
     """Make this connection's deletes leave nothing readable: SQLite overwrites deleted
     content with zeros (secure_delete); PostgreSQL's VACUUM (run by autovacuum) reclaims it."""

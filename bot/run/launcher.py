@@ -182,6 +182,7 @@ class Assistant:
                 str(self.config.web_port),
                 "--rasa-url",
                 self.config.rasa_url,
+                *(["--tracker-db", f"sqlite:///{self.config.tracker_db}"] if self.config.tracker_db else []),
             ],
             f"{self.config.web_url}/health",
         )

@@ -6,12 +6,14 @@ import argparse
 import sys
 from typing import List, Optional
 
+import sqlalchemy as sa
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
 from bot.content.files import ContentError
 from bot.content.store import ContentStore
+from bot.records.conversations import TrackerStoreError, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.web.server import create_app
 
@@ -37,15 +39,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
+    parser.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
     args = parser.parse_args(argv)
     try:
         origins = settings.widget_origins()
         content = load_content()
-    except (ContentError, ValueError) as error:
+        tracker = sa.create_engine(args.tracker_db or tracker_db_url())
+    except (ContentError, ValueError, TrackerStoreError) as error:
         print(f"Cannot start the widget server: {error}", file=sys.stderr)
         return 2
     feedback = FeedbackStore(settings.feedback_database_url())
-    app = create_app(args.rasa_url, content, feedback, origins)
+    app = create_app(args.rasa_url, content, feedback, tracker, origins)
     web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
     return 0
 

@@ -7,7 +7,9 @@
                         store, and the message length limit: shown before the first message
     POST /api/chat      {"sender", "message"}: forwarded to Rasa's REST webhook; Rasa's
                         JSON list of messages comes back unchanged
-    POST /api/feedback  {"sender", "content_id", "rating"}: an answer's rating, stored
+    POST /api/feedback  {"sender", "content_id", "rating"}: the rating of an answer that this
+                        conversation received (the tracker store says so), stored once per
+                        answer; a later press changes it
     GET  /health        200 when the server is up (the launcher waits for it)
 
 Errors are JSON {"error": "..."} with a sentence the widget can show.
@@ -21,9 +23,11 @@ from pathlib import Path
 from typing import Iterable
 
 import aiohttp
+import sqlalchemy as sa
 from aiohttp import web
 
 from bot.content.store import ContentStore
+from bot.records.conversations import TrackerStoreError, received
 from bot.records.ratings import FeedbackStore
 from bot.settings import max_message_chars
 from bot.web import security
@@ -39,6 +43,7 @@ RASA_TIMEOUT = web.AppKey("rasa_timeout", float)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 CONTENT = web.AppKey("content", ContentStore)
 FEEDBACK = web.AppKey("feedback", FeedbackStore)
+TRACKER: web.AppKey[sa.engine.Engine] = web.AppKey("tracker", sa.engine.Engine)
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +52,19 @@ def create_app(
     rasa_url: str,
     content: ContentStore,
     feedback: FeedbackStore,
+    tracker: sa.engine.Engine,
     allowed_origins: Iterable[str] = (),
     rasa_timeout_s: float = RASA_TIMEOUT_S,
 ) -> web.Application:
+    """`tracker`: the tracker store's database, where a rating is checked against the answers
+    the conversation received."""
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_json_errors])
     security.install(app, allowed_origins)
     app[RASA_URL] = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
     app[RASA_TIMEOUT] = rasa_timeout_s
     app[CONTENT] = content
     app[FEEDBACK] = feedback
+    app[TRACKER] = tracker
     app.cleanup_ctx.append(_http_session)
     for path, name in STATIC_FILES.items():
         app.router.add_get(path, _static_file(STATIC_DIR / name))
@@ -111,8 +120,16 @@ async def _chat(request: web.Request) -> web.Response:
 async def _feedback(request: web.Request) -> web.Response:
     content = request.app[CONTENT]
     rating = FeedbackRequest.parse(await read_json(request), lambda cid: content.item(cid) is not None)
+    loop = asyncio.get_running_loop()
+    try:
+        answered = await loop.run_in_executor(None, received, request.app[TRACKER], rating.sender, rating.content_id)
+    except TrackerStoreError:
+        log.exception("cannot check a rating against the tracker store")
+        raise ApiError(503, "Ratings cannot be stored right now. Please try again later.") from None
+    if not answered:
+        raise ApiError(403, "Only an answer this conversation received can be rated.")
     store = request.app[FEEDBACK]
-    await asyncio.get_running_loop().run_in_executor(None, store.rate, rating.sender, rating.content_id, rating.rating)
+    await loop.run_in_executor(None, store.rate, rating.sender, rating.content_id, rating.rating)
     return web.json_response({"stored": True})
 
 

@@ -8,6 +8,7 @@ import signal
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.content.repository import load_into_store
@@ -42,10 +43,11 @@ def stored(assistant):
     return lambda sender: user_texts(assistant, sender)
 
 
-def call(content, feedback, rasa_url, method, path, rasa_timeout_s=15.0, **kwargs):
+def call(content, feedback, tracker, rasa_url, method, path, rasa_timeout_s=15.0, **kwargs):
     """One request to a fresh widget server in front of `rasa_url`: status, headers, body."""
     async def run():
-        app = create_app(rasa_url, content, feedback, allowed_origins=[OTHER_SITE], rasa_timeout_s=rasa_timeout_s)
+        app = create_app(rasa_url, content, feedback, tracker, allowed_origins=[OTHER_SITE],
+                         rasa_timeout_s=rasa_timeout_s)
         async with TestClient(TestServer(app)) as client:
             response = await client.request(method, path, **kwargs)
             return response.status, response.headers, await response.text()
@@ -56,8 +58,10 @@ def call(content, feedback, rasa_url, method, path, rasa_timeout_s=15.0, **kwarg
 @pytest.fixture
 def api(content, feedback, assistant):
     """Calls a widget server whose Rasa is the session's real one (or `rasa_url=`)."""
+    tracker = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
+
     def request(method, path, rasa_url=assistant.config.rasa_url, **kwargs):
-        return call(content, feedback, rasa_url, method, path, **kwargs)
+        return call(content, feedback, tracker, rasa_url, method, path, **kwargs)
 
     return request
 
@@ -131,11 +135,25 @@ def test_the_intro_comes_from_the_content_store(api, library):
     }
 
 
-def test_a_rating_is_stored(api, feedback, sender):
+def test_a_rating_of_an_answer_the_conversation_received_is_stored_once(api, feedback, sender):
+    api("POST", "/api/chat", json={"sender": sender, "message": "what helps calcinosis?"})
     rating = {"sender": sender, "content_id": "skin.calcinosis_treatments", "rating": "helpful"}
     status, _, body = api("POST", "/api/feedback", json=rating)
     assert (status, json.loads(body)) == (200, {"stored": True})
-    assert [(r.content_id, r.helpful, r.not_helpful) for r in feedback.per_item()] == [("skin.calcinosis_treatments", 1, 0)]
+    api("POST", "/api/feedback", json={**rating, "rating": "not_helpful"})  # a later press changes it
+    assert [(r.content_id, r.helpful, r.not_helpful) for r in feedback.per_item()] == [("skin.calcinosis_treatments", 0, 1)]
+
+
+@pytest.mark.parametrize("content_id, status", [("skin.calcinosis_treatments", 403), ("glossary.raynauds", 403),
+                                                 ("welcome", 400)])
+def test_only_an_answer_the_conversation_received_can_be_rated(api, feedback, sender, content_id, status):
+    """Another conversation's answer, an answer never given, or a non-answer: refused."""
+    other = f"{sender}-other"
+    api("POST", "/api/chat", json={"sender": other, "message": "what helps calcinosis?"})
+    api("POST", "/api/chat", json={"sender": sender, "message": "hello"})  # the welcome and small talk only
+    rating = {"sender": sender, "content_id": content_id, "rating": "helpful"}
+    assert error_of(api("POST", "/api/feedback", json=rating))[0] == status
+    assert feedback.per_item() == []
 
 
 @pytest.mark.parametrize("change, expected", [
