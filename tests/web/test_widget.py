@@ -183,9 +183,14 @@ def test_an_urgent_reply_cannot_be_missed(widget, library):
     widget.ask("I have crushing chest pain right now")
     urgent = widget.page.locator(".sscbot-msg--emergency")
     expect(urgent).to_have_count(1)
-    alert = urgent.get_by_role("alert")
-    expect(alert.locator(".sscbot-urgent")).to_have_text("Urgent")
-    expect(alert).to_contain_text(library.items["emergency.urgent"].answer)
+    expect(urgent.locator(".sscbot-urgent")).to_have_text("Urgent")
+    expect(urgent).to_contain_text(library.items["emergency.urgent"].answer)
+    # announced once: by one alert outside the conversation log, which stays polite and silent for it
+    alerts = widget.page.get_by_role("alert").filter(has_text=library.items["emergency.urgent"].answer)
+    expect(alerts).to_have_count(1)
+    expect(alerts).to_contain_text("Urgent")
+    expect(widget.log.get_by_role("alert")).to_have_count(0)
+    expect(widget.log).to_have_attribute("aria-live", "polite")
     style = urgent.evaluate("el => { const s = getComputedStyle(el); "
                             "return [s.borderTopColor, parseFloat(s.borderTopWidth), s.backgroundColor]; }")
     assert style == ["rgb(179, 38, 30)", 4.0, "rgb(253, 236, 234)"]
@@ -262,3 +267,13 @@ def test_text_at_200_percent_still_fits(text_size, viewport, new_widget, results
     widget.page.screenshot(path=str(results_dir / "screenshots" / f"desktop-{request.node.callspec.id}.png"))
     for control in (widget.input, widget.send_button, widget.page.get_by_role("button", name="Close chat")):
         expect(control).to_be_in_viewport(ratio=1)
+
+
+def test_on_a_phone_focus_stays_inside_the_open_panel(new_widget):
+    widget = new_widget(PHONE)
+    widget.start()
+    inside = []
+    for key in ["Tab"] * 25 + ["Shift+Tab"] * 25:
+        widget.page.keyboard.press(key)
+        inside.append(widget.page.evaluate("() => document.getElementById('sscbot-panel').contains(document.activeElement)"))
+    assert all(inside), inside.index(False)

@@ -250,6 +250,8 @@
     ui.errorText = el("p");
     ui.retry = button(t.retry, null, "sscbot-button sscbot-primary");
     ui.error = el("div", { class: "sscbot-error", role: "alert", hidden: "" }, ui.errorText, ui.retry);
+    // Urgent advice is announced here, once and at once; the log does not announce it again.
+    ui.urgentAlert = el("div", { class: "sscbot-visually-hidden", role: "alert" });
 
     ui.input = el("textarea", {
       id: "sscbot-input", class: "sscbot-input", rows: "2", maxlength: String(maxChars),
@@ -288,10 +290,11 @@
         el("h2", { id: "sscbot-title", text: settings.title }),
         button(icon("close"), close, "sscbot-button sscbot-close", { "aria-label": t.close }),
         el("div", { class: "sscbot-toolbar" }, ui.questionsToggle, button(t.startOver, startOver))),
-      ui.body = el("div", { class: "sscbot-body" }, ui.intro, ui.questions, ui.log, ui.typing, ui.error),
+      ui.body = el("div", { class: "sscbot-body" }, ui.intro, ui.questions, ui.log, ui.typing, ui.error, ui.urgentAlert),
       ui.form);
     ui.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") close();
+      if (event.key === "Tab" && fullScreen()) keepFocusInside(event);
     });
 
     ui.root = el("aside", { class: "sscbot", lang: settings.lang, "aria-label": settings.title, "data-state": "loading" },
@@ -311,7 +314,7 @@
     const text = el("p", { class: "sscbot-text", text: entry.text });
     if (urgent) {
       const label = el("strong", { class: "sscbot-urgent" }, icon("warning"), t.urgent);
-      li.append(el("div", isNew ? { role: "alert" } : {}, label, text)); // announced at once when it arrives
+      li.append(el("div", {}, label, text));
     } else {
       li.append(text);
     }
@@ -351,7 +354,14 @@
     state.entries.push(...entries);
     save();
     const added = entries.map((entry) => renderEntry(entry, isNew));
+    const urgent = isNew ? entries.filter((entry) => entry.contract && entry.contract.kind === "emergency") : [];
+    if (urgent.length) {
+      // one announcement: the alert says it at once; the log, silent for this change, keeps it to read
+      ui.log.setAttribute("aria-live", "off");
+      ui.urgentAlert.textContent = `${t.urgent}: ${urgent.map((entry) => entry.text).join(" ")}`;
+    }
     ui.messages.append(...added);
+    if (urgent.length) setTimeout(() => ui.log.setAttribute("aria-live", "polite"), 0);
     // an answer is read from its start; after a question of one's own, the end is shown
     ui.body.scrollTop = entries[0]?.role === "bot" ? added[0].offsetTop : ui.body.scrollHeight;
     if (!ui.questions.hidden) renderQuestions();
@@ -470,6 +480,26 @@
   }
 
   /* ---------- opening, closing, starting over ---------- */
+
+  // On a phone the open panel covers the page: Tab and Shift+Tab go round inside it.
+  function fullScreen() {
+    return window.matchMedia("(max-width: 30em), (max-height: 30em)").matches;
+  }
+
+  function keepFocusInside(event) {
+    const focusable = [...ui.panel.querySelectorAll("button, textarea, input, a[href], [tabindex]:not([tabindex='-1'])")]
+      .filter((node) => !node.disabled && node.offsetParent !== null);
+    if (!focusable.length) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
 
   function open(focus = true) {
     ui.panel.hidden = false;
