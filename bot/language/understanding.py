@@ -17,7 +17,7 @@ from bot.content.repository import content
 from bot.language.pipeline import TermMatch, build_pipeline, lexicon_terms, phrase_pattern, terms_in
 from bot.language.question_focus import Focus, focus_of
 from bot.language.text import plain_quotes
-from bot.names import NAME
+from bot.names import MANIFESTATION, NAME, TREATMENT_ENTITY
 from bot.safety.red_flags import Detection, RedFlagDetector
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -64,9 +64,9 @@ class Understanding:
 
         def fits(item_id: str) -> bool:
             if item_id in self.about_ssc:
-                return not named & {"manifestation", "treatment"}
+                return not named & {MANIFESTATION, TREATMENT_ENTITY}
             if item_id in self.naming:
-                return "treatment" in named or "manifestation" not in named
+                return TREATMENT_ENTITY in named or MANIFESTATION not in named
             return True
 
         found = [

@@ -52,7 +52,7 @@ def tracker_db_url(endpoints: Path | None = None) -> str:
 
 
 @contextlib.contextmanager
-def _transaction(engine: sa.engine.Engine) -> Iterator[sa.engine.Connection]:
+def transaction(engine: sa.engine.Engine) -> Iterator[sa.engine.Connection]:
     """One transaction; a database error becomes a TrackerStoreError that names the store."""
     try:
         with engine.begin() as connection:
@@ -67,7 +67,7 @@ def _transaction(engine: sa.engine.Engine) -> Iterator[sa.engine.Connection]:
 def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str, Any]]]:
     """(type, event) of one conversation, in order."""
     query = sa.select(EVENTS.c.type_name, EVENTS.c.data).where(EVENTS.c.sender_id == sender).order_by(EVENTS.c.id)
-    with _transaction(engine) as connection:
+    with transaction(engine) as connection:
         return [(type_name, json.loads(data)) for type_name, data in connection.execute(query)]
 
 
@@ -77,7 +77,7 @@ def received(engine: sa.engine.Engine, sender: str, content_id: str) -> bool:
     query = sa.select(EVENTS.c.data).where(
         EVENTS.c.sender_id == sender, EVENTS.c.type_name == "bot", EVENTS.c.data.contains(json.dumps(content_id))
     )
-    with _transaction(engine) as connection:
+    with transaction(engine) as connection:
         for (data,) in connection.execute(query):
             contract = (json.loads(data).get("data") or {}).get("custom") or {}
             if contract.get("content_id") == content_id and contract.get("kind") not in (None, "smalltalk"):
@@ -102,7 +102,7 @@ def checkpoint(engine: sa.engine.Engine) -> None:
 
 def forget(engine: sa.engine.Engine, sender: str) -> int:
     """Delete one conversation, leaving nothing readable; the number of events deleted."""
-    with _transaction(engine) as connection:
+    with transaction(engine) as connection:
         erase(engine, connection)
         deleted = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender)).rowcount
     checkpoint(engine)
@@ -114,7 +114,7 @@ def purge(engine: sa.engine.Engine, days: float, now: Optional[float] = None) ->
     `days`; their sender ids."""
     cutoff = (time.time() if now is None else now) - days * 86400
     old = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < cutoff)
-    with _transaction(engine) as connection:
+    with transaction(engine) as connection:
         erase(engine, connection)
         senders = [row[0] for row in connection.execute(old)]
         connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(old.scalar_subquery())))

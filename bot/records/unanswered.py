@@ -21,7 +21,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 
-from bot.records.conversations import EVENTS, TrackerStoreError
+from bot.records.conversations import EVENTS, transaction
 
 NOT_UNDERSTOOD_IDS = {"out_of_scope.not_understood", "out_of_scope.english_only"}
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
@@ -65,20 +65,17 @@ def unanswered_questions(engine: sa.engine.Engine) -> List[Unanswered]:
     )
     found: List[Unanswered] = []
     asked: Optional[Unanswered] = None
-    try:
-        with engine.connect() as connection:
-            for sender_id, type_name, data in connection.execute(query):
-                event = json.loads(data)
-                if type_name == "user":
-                    text = event.get("text") or ""
-                    asked = None if text.startswith("/") else Unanswered(sender_id, text, "", event.get("timestamp", 0))
-                elif asked is not None and asked.sender_id == sender_id:
-                    contract = (event.get("data") or {}).get("custom")
-                    if contract is not None and _unanswered(contract):
-                        found.append(Unanswered(asked.sender_id, asked.text, contract["content_id"], asked.timestamp))
-                        asked = None
-    except sa.exc.SQLAlchemyError as error:
-        raise TrackerStoreError(f"cannot read the tracker store: {error.__class__.__name__}") from None
+    with transaction(engine) as connection:
+        for sender_id, type_name, data in connection.execute(query):
+            event = json.loads(data)
+            if type_name == "user":
+                text = event.get("text") or ""
+                asked = None if text.startswith("/") else Unanswered(sender_id, text, "", event.get("timestamp", 0))
+            elif asked is not None and asked.sender_id == sender_id:
+                contract = (event.get("data") or {}).get("custom")
+                if contract is not None and _unanswered(contract):
+                    found.append(Unanswered(asked.sender_id, asked.text, contract["content_id"], asked.timestamp))
+                    asked = None
     return sorted(found, key=lambda q: q.timestamp)
 
 
