@@ -49,6 +49,47 @@ def api_jwt_secret() -> str:
     return os.environ.get("SSCBOT_API_JWT_SECRET", "")
 
 
+def webhook_token() -> str:
+    """When set, every request to the REST webhook must carry it (Authorization: Bearer).
+    Set it whenever the webhook can be reached from outside this machine."""
+    return os.environ.get("SSCBOT_WEBHOOK_TOKEN", "")
+
+
+def public_url() -> str:
+    """Where patients open the assistant (https://chat.clinic.example): requests that change
+    anything must come from this origin or a listed site. Empty: the widget server's own address."""
+    return os.environ.get("SSCBOT_PUBLIC_URL", "").strip()
+
+
+def conversation_key() -> str:
+    """The key that signs conversation tokens; empty: conversation_key_file()."""
+    return os.environ.get("SSCBOT_CONVERSATION_KEY", "")
+
+
+def conversation_key_file() -> Path:
+    """Generated (0600) on first run when SSCBOT_CONVERSATION_KEY is not set."""
+    return Path(os.environ.get("SSCBOT_CONVERSATION_KEY_FILE", PROJECT_DIR / "var" / "conversation.key"))
+
+
+def trusted_proxies() -> tuple:
+    """Addresses of proxies whose X-Forwarded-For is believed, comma-separated; none by default."""
+    return tuple(a.strip() for a in os.environ.get("SSCBOT_TRUSTED_PROXIES", "").split(",") if a.strip())
+
+
+def rate_setting(name: str) -> str:
+    """A rate limit as "requests/seconds" or "off". The widget API is limited by default;
+    the webhook, on loopback for back-end tools, is not unless set."""
+    return os.environ.get(name, RATE_DEFAULTS[name])
+
+
+RATE_DEFAULTS = {
+    "SSCBOT_WIDGET_RATE_PER_CONVERSATION": "20/60",
+    "SSCBOT_WIDGET_RATE_PER_ADDRESS": "120/60",
+    "SSCBOT_WEBHOOK_RATE_PER_CONVERSATION": "off",
+    "SSCBOT_WEBHOOK_RATE_PER_ADDRESS": "off",
+}
+
+
 def review_max_age_days() -> int:
     """Content reviewed longer ago than this is listed as overdue by `make content-report`."""
     return int(os.environ.get("SSCBOT_REVIEW_MAX_AGE_DAYS", "730"))

@@ -42,7 +42,9 @@ def content_copy(tmp_path):
 
 
 def assistant_config(tmp_path) -> AssistantConfig:
-    return AssistantConfig.private(tmp_path)
+    config = AssistantConfig.private(tmp_path)
+    config.env["SSCBOT_WIDGET_RATE_PER_ADDRESS"] = "1000/60"  # every test's browser comes from 127.0.0.1
+    return config
 
 
 def user_texts(assistant, sender):

@@ -2,8 +2,12 @@
 
 Compared with `rasa.core.channels.rest.RestInput` it
 - forgets the conversation and its ratings when the patient asks ("forget me");
-- refuses malformed requests (not JSON, not UTF-8, no sender, too large) with a
-  clear HTTP error instead of a 500 or a shared "default" conversation;
+- refuses malformed requests (not JSON, not UTF-8, nested too deep, no sender, too
+  large) with a clear JSON error and one log line instead of a 500 or a shared
+  "default" conversation; Sanic's own errors (odd methods, oversized headers) are JSON;
+- refuses other sites (Origin), requests without the webhook token when one is set
+  (SSCBOT_WEBHOOK_TOKEN), and clients over the rate limits when they are set
+  (bot.access);
 - answers empty and over-long messages itself, and asks a sender with several
   messages still waiting for an answer to wait (urgent advice instead, if NLU
   says the message is urgent);
@@ -32,16 +36,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.access.guard import Guard, Refused, check_token, guard_from_settings
 from bot.content.files import ContentError
 from bot.content.replies import SafetyTexts, item_messages
 from bot.content.repository import content
 from bot.language.understanding import shared_understanding
 from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
-from bot.rasa_plugins import patches
+from bot.rasa_plugins import patches, sanic_errors
 from bot.records.conversations import forget
 from bot.records.ratings import FeedbackStore
 from bot.safety.forget_request import asks_to_forget
-from bot.safety.incoming import BadRequest, parse_body
+from bot.safety.incoming import BadRequest, Incoming, parse_body
 from bot.safety.redaction import redact
 
 patches.apply()  # the server loads the channel before the model: Rasa is patched before anything runs
@@ -111,6 +116,8 @@ class PatientRestInput(RestInput):
         self.feedback = FeedbackStore(settings.feedback_database_url())
         self.in_flight: Dict[str, int] = {}
         self.understanding = shared_understanding()
+        self.token = settings.webhook_token()
+        self.guard: Guard = guard_from_settings("WEBHOOK", [settings.public_url()] if settings.public_url() else [])
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("patient_rest_webhook", __name__)
@@ -118,6 +125,7 @@ class PatientRestInput(RestInput):
         @webhook.listener("before_server_start")
         async def limit_requests(app, _loop) -> None:
             app.config.REQUEST_MAX_SIZE = settings.max_request_bytes()
+            sanic_errors.install(app)
             app.config.update(SERVER_TIMEOUTS)
 
         @webhook.listener("after_server_start")
@@ -131,9 +139,10 @@ class PatientRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                incoming = parse_body(request.body)
-            except BadRequest as error:
-                return response.json({"error": str(error)}, status=400)
+                incoming = self._admit(request)
+            except Refused as refused:
+                logger.warning("refused a webhook request: %d %s", refused.status, refused.message)
+                return response.json({"error": refused.message}, status=refused.status, headers=refused.headers)
             agent, sender, text = request.app.ctx.agent, incoming.sender, incoming.text
             if asks_to_forget(text):
                 return response.json(await self._forget(agent, sender))
@@ -150,6 +159,21 @@ class PatientRestInput(RestInput):
             return response.json(messages or fallback or self.replies.fallback(TRY_AGAIN, sender))
 
         return webhook
+
+    def _admit(self, request: Request) -> Incoming:
+        """The request's message, if it comes from an allowed site, with the token when one
+        is set, as JSON, and within the rate limits; else Refused."""
+        self.guard.check_origin(request.headers.get("origin"))
+        if self.token:
+            check_token(request.headers.get("authorization"), self.token)
+        if request.content_type.split(";")[0].strip().lower() != "application/json":
+            raise Refused(415, "send the request as JSON (Content-Type: application/json)")
+        try:
+            incoming = parse_body(request.body)
+        except BadRequest as error:
+            raise Refused(400, str(error)) from None
+        self.guard.check_rate(request.ip, request.headers.get("x-forwarded-for"), incoming.sender)
+        return incoming
 
     async def _answer(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -82,7 +83,8 @@ def _run(args: argparse.Namespace) -> int:
             f"  Or over the REST webhook:\n"
             f"    curl -s -X POST {config.rasa_url}/webhooks/rest/webhook \\\n"
             "      -H 'Content-Type: application/json' \\\n"
-            '      -d \'{"sender": "me", "message": "what helps calcinosis?"}\'\n'
+            f'      -d \'{{"sender": "{secrets.token_urlsafe(16)}", "message": "what helps calcinosis?"}}\'\n'
+            "    (the sender: a conversation id of 128 random bits; each conversation its own)\n"
             "Press Ctrl-C to stop the servers.\n",
             flush=True,
         )

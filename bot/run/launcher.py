@@ -66,7 +66,7 @@ class AssistantConfig:
 
     @classmethod
     def private(cls, folder: Path) -> AssistantConfig:
-        """Free ports, and tracker, content and feedback databases of its own in `folder`:
+        """Free ports, and tracker, content and feedback databases (and key) of its own in `folder`:
         runs beside `make run` without touching it (tests, dialogues, load test, benchmark)."""
         return cls(
             rasa_port=free_port(),
@@ -78,6 +78,7 @@ class AssistantConfig:
             env={
                 "SSCBOT_DATABASE_URL": f"sqlite:///{folder / 'content.db'}",
                 "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{folder / 'feedback.db'}",
+                "SSCBOT_CONVERSATION_KEY_FILE": str(folder / "conversation.key"),
             },
         )
 

@@ -10,6 +10,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+from bot import settings
+
 
 @dataclass(frozen=True)
 class BotTurn:
@@ -41,12 +43,15 @@ class BotTurn:
 
 
 class RestClient:
-    def __init__(self, base_url: str, timeout: float = 30.0):
+    def __init__(self, base_url: str, timeout: float = 30.0, token: Optional[str] = None):
+        """`token`: the webhook's (SSCBOT_WEBHOOK_TOKEN by default), sent when set."""
         self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
         self.timeout = timeout
+        token = settings.webhook_token() if token is None else token
+        self.headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
 
     def send(self, sender: str, message: str) -> BotTurn:
         body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
-        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(self.url, data=body, headers=self.headers)
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return BotTurn(json.loads(response.read().decode("utf-8")))

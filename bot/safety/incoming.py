@@ -53,7 +53,7 @@ def parse_body(body: Optional[bytes]) -> Incoming:
         data = json.loads((body or b"").decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("the request body must be UTF-8 encoded JSON") from None
-    except ValueError:
+    except (ValueError, RecursionError):  # also a number too long, nesting too deep
         raise BadRequest('the request body must be JSON: {"sender": "...", "message": "..."}') from None
     if not isinstance(data, dict):
         raise BadRequest('the request body must be a JSON object: {"sender": "...", "message": "..."}')

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
 from typing import List, Optional
 
 import sqlalchemy as sa
-from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
+from bot.access.conversation_keys import ConversationKeys, key_from
+from bot.access.guard import Guard, guard_from_settings
 from bot.content.files import ContentError
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.web.server import create_app
+from bot.web.serving import serve
 
 
 def load_content() -> ContentStore:
@@ -34,6 +38,15 @@ def load_content() -> ContentStore:
     return store
 
 
+def widget_guard(host: str, port: int) -> Guard:
+    """The settings' sites and limits; without SSCBOT_PUBLIC_URL the server's own address
+    (and, on loopback, its `localhost` name) is the assistant's site."""
+    own = [settings.public_url()] if settings.public_url() else [f"http://{host}:{port}"]
+    if not settings.public_url() and host == "127.0.0.1":
+        own.append(f"http://localhost:{port}")
+    return guard_from_settings("WIDGET", own)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -42,15 +55,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
     args = parser.parse_args(argv)
     try:
-        origins = settings.widget_origins()
         content = load_content()
         tracker = sa.create_engine(args.tracker_db or tracker_db_url())
-    except (ContentError, ValueError, TrackerStoreError) as error:
+        guard = widget_guard(args.host, args.port)
+        keys = ConversationKeys(key_from(settings.conversation_key(), settings.conversation_key_file()))
+    except (ContentError, ValueError, OSError, TrackerStoreError) as error:
         print(f"Cannot start the widget server: {error}", file=sys.stderr)
         return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     feedback = FeedbackStore(settings.feedback_database_url())
-    app = create_app(args.rasa_url, content, feedback, tracker, origins)
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    app = create_app(args.rasa_url, content, feedback, tracker, guard, keys, webhook_token=settings.webhook_token())
+    asyncio.run(serve(app, args.host, args.port))
     return 0
 
 

@@ -1,18 +1,24 @@
-"""Security headers on every response, and which other sites may call the API.
+"""Security headers on every response, and which sites may call the API.
 
-Same-origin by default. Sites listed in SSCBOT_WIDGET_ORIGINS may embed the
-widget: they get CORS headers naming them, never `*`. A browser request from any
-other site is refused before it reaches Rasa or the database.
+The assistant's own site (its public address, compared with scheme and port, never
+the Host header) and the sites listed in SSCBOT_WIDGET_ORIGINS may call it; the
+listed ones get CORS headers naming them, never `*`. A request from any other site
+is refused before it reaches Rasa or the database. Headers beyond a sane size are
+refused with a JSON 431.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
-from urllib.parse import urlsplit
+import logging
 
 from aiohttp import web
 
-ALLOWED_ORIGINS = web.AppKey("allowed_origins", frozenset)
+from bot.access.guard import Guard, Refused
+from bot.access.origins import Verdict
+
+GUARD = web.AppKey("guard", Guard)
+log = logging.getLogger(__name__)
+MAX_HEADER_BYTES = 8 * 1024  # all headers together; the HTTP parser allows more (bot.web.serving)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -25,13 +31,13 @@ SECURITY_HEADERS = {
 }
 CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST",
-    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
     "Access-Control-Max-Age": "600",
 }
 
 
-def install(app: web.Application, allowed_origins: Iterable[str]) -> None:
-    app[ALLOWED_ORIGINS] = frozenset(allowed_origins)  # type: ignore[misc]  # aiohttp 3.9 wants AppKey
+def install(app: web.Application, guard: Guard) -> None:
+    app[GUARD] = guard
     app.middlewares.insert(0, _origins)
     app.on_response_prepare.append(_add_security_headers)  # type: ignore[arg-type]  # aiohttp's Signal typing
 
@@ -40,13 +46,23 @@ async def _add_security_headers(request: web.Request, response: web.StreamRespon
     response.headers.update(SECURITY_HEADERS)
 
 
+def _refusal(request: web.Request, refused: Refused) -> web.Response:
+    log.warning("refused %s %s: %d %s", request.method, request.path[:200], refused.status, refused.message)
+    return web.json_response({"error": refused.message}, status=refused.status, headers=refused.headers)
+
+
 @web.middleware
 async def _origins(request: web.Request, handler) -> web.StreamResponse:
+    header_bytes = sum(len(name) + len(value) + 4 for name, value in request.raw_headers)
+    if header_bytes > MAX_HEADER_BYTES:
+        return _refusal(request, Refused(431, f"The request headers are too large (at most {MAX_HEADER_BYTES} bytes)."))
     origin = request.headers.get("Origin")
-    if origin is None or urlsplit(origin).netloc == request.host:
+    try:
+        verdict = request.app[GUARD].check_origin(origin)
+    except Refused as refused:
+        return _refusal(request, refused)
+    if verdict is not Verdict.LISTED_SITE:
         return await handler(request)
-    if origin not in request.app[ALLOWED_ORIGINS]:
-        return web.json_response({"error": "This site may not use the assistant."}, status=403)
     response = web.Response(status=204) if request.method == "OPTIONS" else await handler(request)
-    response.headers.update({**CORS_HEADERS, "Access-Control-Allow-Origin": origin, "Vary": "Origin"})
+    response.headers.update({**CORS_HEADERS, "Access-Control-Allow-Origin": str(origin), "Vary": "Origin"})
     return response

@@ -5,14 +5,19 @@
     GET  /widget.css    its styles (widget.js adds them to the page)
     GET  /api/intro     the welcome, disclaimer and physician pointer from the content
                         store, and the message length limit: shown before the first message
+    POST /api/conversation  {}: a new conversation, {"sender": id, "token": token}; the id
+                        is 128 random bits, the token its HMAC under the server's key
     POST /api/chat      {"sender", "message"}: forwarded to Rasa's REST webhook; Rasa's
-                        JSON list of messages comes back unchanged
+                        JSON list of messages comes back unchanged ("forget me" included)
     POST /api/feedback  {"sender", "content_id", "rating"}: the rating of an answer that this
                         conversation received (the tracker store says so), stored once per
                         answer; a later press changes it
     GET  /health        200 when the server is up (the launcher waits for it)
 
-Errors are JSON {"error": "..."} with a sentence the widget can show.
+Chat and feedback carry the conversation's token (Authorization: Bearer ...): 401
+without it, 403 with another conversation's. Every POST is JSON from an allowed site
+(bot.web.security) and within the rate limits (429 with Retry-After).
+Errors are JSON {"error": "..."} with a sentence the widget can show, and one log line.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Iterable
+from typing import Optional
 
 import aiohttp
 import sqlalchemy as sa
 from aiohttp import web
 
+from bot.access.conversation_keys import ConversationKeys
+from bot.access.guard import Guard, Refused, bearer_token
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, received
 from bot.records.ratings import FeedbackStore
@@ -44,6 +51,10 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 CONTENT = web.AppKey("content", ContentStore)
 FEEDBACK = web.AppKey("feedback", FeedbackStore)
 TRACKER: web.AppKey[sa.engine.Engine] = web.AppKey("tracker", sa.engine.Engine)
+KEYS = web.AppKey("keys", ConversationKeys)
+WEBHOOK_TOKEN = web.AppKey("webhook_token", str)
+TOKEN_MISSING = "This conversation's token is missing: please reload the page to start a new conversation."
+TOKEN_WRONG = "This conversation's token is not valid: please reload the page to start a new conversation."
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +64,18 @@ def create_app(
     content: ContentStore,
     feedback: FeedbackStore,
     tracker: sa.engine.Engine,
-    allowed_origins: Iterable[str] = (),
+    guard: Guard,
+    keys: ConversationKeys,
     rasa_timeout_s: float = RASA_TIMEOUT_S,
+    webhook_token: str = "",
 ) -> web.Application:
     """`tracker`: the tracker store's database, where a rating is checked against the answers
-    the conversation received."""
+    the conversation received. `guard`: allowed sites and rate limits; `keys`: conversation
+    tokens; `webhook_token`: sent to Rasa's webhook when it requires one."""
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_json_errors])
-    security.install(app, allowed_origins)
+    security.install(app, guard)
+    app[KEYS] = keys
+    app[WEBHOOK_TOKEN] = webhook_token
     app[RASA_URL] = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
     app[RASA_TIMEOUT] = rasa_timeout_s
     app[CONTENT] = content
@@ -70,6 +86,7 @@ def create_app(
         app.router.add_get(path, _static_file(STATIC_DIR / name))
     app.router.add_get("/health", _health)
     app.router.add_get("/api/intro", _intro)
+    app.router.add_post("/api/conversation", _conversation)
     app.router.add_post("/api/chat", _chat)
     app.router.add_post("/api/feedback", _feedback)
     return app
@@ -98,13 +115,33 @@ async def _intro(request: web.Request) -> web.Response:
     return web.json_response({**intro, "max_message_chars": max_message_chars()})
 
 
+def _admit(request: web.Request, conversation: Optional[str] = None) -> None:
+    """Within the rate limits, and (for a conversation) carrying its token."""
+    if conversation is not None:
+        token = bearer_token(request.headers.get("Authorization"))
+        if token is None:
+            raise ApiError(401, TOKEN_MISSING)
+        if not request.app[KEYS].verify(conversation, token):
+            raise ApiError(403, TOKEN_WRONG)
+    request.app[security.GUARD].check_rate(request.remote, request.headers.get("X-Forwarded-For"), conversation)
+
+
+async def _conversation(request: web.Request) -> web.Response:
+    await read_json(request)
+    _admit(request)
+    sender, token = request.app[KEYS].issue()
+    return web.json_response({"sender": sender, "token": token})
+
+
 async def _chat(request: web.Request) -> web.Response:
     chat = ChatRequest.parse(await read_json(request))
+    _admit(request, chat.sender)
     app = request.app
     try:
         async with app[HTTP].post(
             app[RASA_URL],
             json={"sender": chat.sender, "message": chat.message},
+            headers={"Authorization": f"Bearer {app[WEBHOOK_TOKEN]}"} if app[WEBHOOK_TOKEN] else None,
             timeout=aiohttp.ClientTimeout(total=app[RASA_TIMEOUT]),
         ) as response:
             messages = await response.json() if response.status == 200 else None
@@ -120,6 +157,7 @@ async def _chat(request: web.Request) -> web.Response:
 async def _feedback(request: web.Request) -> web.Response:
     content = request.app[CONTENT]
     rating = FeedbackRequest.parse(await read_json(request), lambda cid: content.item(cid) is not None)
+    _admit(request, rating.sender)
     loop = asyncio.get_running_loop()
     try:
         answered = await loop.run_in_executor(None, received, request.app[TRACKER], rating.sender, rating.content_id)
@@ -135,14 +173,15 @@ async def _feedback(request: web.Request) -> web.Response:
 
 @web.middleware
 async def _json_errors(request: web.Request, handler) -> web.StreamResponse:
-    """API errors as JSON with a readable sentence; unexpected ones logged, never shown."""
+    """Errors as JSON with a readable sentence and one log line; unexpected ones logged, never shown."""
     try:
         return await handler(request)
-    except ApiError as error:
-        return web.json_response({"error": error.message}, status=error.status)
+    except (ApiError, Refused) as error:
+        log.warning("refused %s %s: %d %s", request.method, request.path[:200], error.status, error.message)
+        headers = error.headers if isinstance(error, Refused) else {}
+        return web.json_response({"error": error.message}, status=error.status, headers=headers)
     except web.HTTPException as error:
-        if not request.path.startswith("/api/"):
-            raise
+        log.warning("refused %s %s: %d %s", request.method, request.path[:200], error.status, error.reason)
         return web.json_response({"error": error.reason}, status=error.status)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)

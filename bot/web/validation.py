@@ -36,8 +36,8 @@ async def read_json(request: web.Request) -> Dict[str, Any]:
         raise ApiError(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).") from None
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiError(400, "The request is not valid JSON.") from None
+    except (ValueError, RecursionError):  # not UTF-8 or JSON, a number too long, nested too deep
+        raise ApiError(400, "The request is not valid JSON (or nested too deeply, or a number too long).") from None
     if not isinstance(data, dict):
         raise ApiError(400, "The request must be a JSON object.")
     return data

@@ -75,7 +75,7 @@ def test_malformed_requests_get_a_clear_http_error(assistant, raw, status, error
 def test_a_2_mb_request_is_refused_with_413(assistant):
     data = json.dumps({"sender": "big", "message": "x" * (2 * 1024 * 1024)}).encode()
     status, body = post(assistant, data)
-    assert status == 413 and "size limit" in body["message"]
+    assert status == 413 and "size limit" in body["error"]
 
 
 def test_control_characters_are_dropped_and_the_question_answered(assistant, sender):

@@ -2,6 +2,7 @@
 request checks, the proxy's errors, security headers and origins, with a real content
 store and feedback store."""
 import asyncio
+import base64
 import json
 import os
 import signal
@@ -11,15 +12,22 @@ import pytest
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.content.repository import load_into_store
 from bot import settings
+from bot.access.conversation_keys import ConversationKeys
+from bot.access.guard import Guard
+from bot.access.origins import OriginPolicy
+from bot.access.rate_limits import Rate
+from bot.content.repository import load_into_store
 from bot.records.ratings import FeedbackStore
 from bot.run.launcher import free_port
 from bot.web.server import create_app
 from tests.conftest import user_texts
 
 OTHER_SITE = "https://charity.example"
+OWN_SITE = "https://chat.clinic.example"  # the public URL of the widget server under test
+KEYS = ConversationKeys(b"test-key-" + b"k" * 32)
 LIMIT = settings.max_message_chars()
+NOT_JSON = "The request is not valid JSON (or nested too deeply, or a number too long)."
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +51,28 @@ def stored(assistant):
     return lambda sender: user_texts(assistant, sender)
 
 
-def call(content, feedback, tracker, rasa_url, method, path, rasa_timeout_s=15.0, **kwargs):
-    """One request to a fresh widget server in front of `rasa_url`: status, headers, body."""
+def with_token(kwargs):
+    """The request with its conversation's token, as the widget sends it (unless it has one)."""
+    body, headers = kwargs.get("json"), kwargs.get("headers") or {}
+    if not isinstance(body, dict) or not isinstance(body.get("sender"), str) or "Authorization" in headers:
+        return kwargs
+    return {**kwargs, "headers": {**headers, "Authorization": f"Bearer {KEYS.token_for(body['sender'])}"}}
+
+
+def call(content, feedback, tracker, rasa_url, method, path, rasa_timeout_s=15.0, guard=None, auth=True,
+         repeat=1, **kwargs):
+    """Requests to a fresh widget server in front of `rasa_url`: status, headers, body (of the
+    last of `repeat`). `auth`: with the conversation's token."""
+    guard = guard or Guard(OriginPolicy.of([OWN_SITE], [OTHER_SITE]))
+    kwargs = with_token(kwargs) if auth else kwargs
+
     async def run():
-        app = create_app(rasa_url, content, feedback, tracker, allowed_origins=[OTHER_SITE],
-                         rasa_timeout_s=rasa_timeout_s)
+        app = create_app(rasa_url, content, feedback, tracker, guard, KEYS, rasa_timeout_s=rasa_timeout_s)
         async with TestClient(TestServer(app)) as client:
-            response = await client.request(method, path, **kwargs)
-            return response.status, response.headers, await response.text()
+            for _ in range(repeat):
+                response = await client.request(method, path, **kwargs)
+                result = response.status, response.headers, await response.text()
+            return result
 
     return asyncio.run(run())
 
@@ -81,7 +103,9 @@ def test_chat_is_forwarded_to_rasa_and_its_reply_returned_unchanged(api, sender,
 
 
 @pytest.mark.parametrize("request_kwargs, expected", [
-    ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, (400, "The request is not valid JSON.")),
+    ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
+    ({"data": "[" * 5000, "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
+    ({"data": '{"message": ' + "9" * 5000 + "}", "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
     ({"json": ["hello"]}, (400, "The request must be a JSON object.")),
     ({"data": "sender=x", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
      (415, "Send the request as JSON (Content-Type: application/json).")),
@@ -193,10 +217,97 @@ def test_only_configured_sites_may_call_the_api_cross_origin(api, sender, stored
 
     status, headers, _ = api("OPTIONS", "/api/chat", headers={"Origin": OTHER_SITE, "Access-Control-Request-Method": "POST"})
     assert status == 204 and headers["Access-Control-Allow-Origin"] == OTHER_SITE
-    assert headers["Access-Control-Allow-Headers"] == "Content-Type"
+    assert headers["Access-Control-Allow-Headers"] == "Authorization, Content-Type"
 
     result = api("POST", "/api/chat", json={"sender": sender, "message": "what is raynaud's?"},
                  headers={"Origin": "https://elsewhere.example"})
     assert error_of(result) == (403, "This site may not use the assistant.")
     assert "Access-Control-Allow-Origin" not in result[1]
     assert stored(sender) == ["hello"]  # the refused message never reached Rasa
+
+
+# ---- #14: a conversation belongs to whoever the server issued it to ----
+
+def issue(api, **kwargs):
+    status, _, body = api("POST", "/api/conversation", json={}, **kwargs)
+    assert status == 200
+    return json.loads(body)
+
+
+def test_a_new_conversation_is_a_128_bit_id_with_its_token(api, stored):
+    first, second = issue(api), issue(api)
+    assert first["sender"] != second["sender"]
+    assert len(base64.urlsafe_b64decode(first["sender"] + "==")) == 16
+    status, _, _ = api("POST", "/api/chat", auth=False, json={"sender": first["sender"], "message": "hello"},
+                       headers={"Authorization": f"Bearer {first['token']}"})
+    assert status == 200 and stored(first["sender"]) == ["hello"]
+
+
+def test_chat_feedback_and_forget_without_the_conversations_token_are_refused(api, sender, stored, feedback):
+    api("POST", "/api/chat", json={"sender": sender, "message": "what helps calcinosis?"})
+    someone_else = KEYS.token_for(f"{sender}-x")
+    for path, body in [("/api/chat", {"sender": sender, "message": "what is that?"}),
+                       ("/api/chat", {"sender": sender, "message": "forget me"}),
+                       ("/api/feedback", {"sender": sender, "content_id": "skin.calcinosis_treatments",
+                                          "rating": "not_helpful"})]:
+        assert error_of(api("POST", path, auth=False, json=body))[0] == 401
+        wrong = {"Authorization": f"Bearer {someone_else}"}
+        assert error_of(api("POST", path, auth=False, json=body, headers=wrong))[0] == 403
+    assert stored(sender) == ["what helps calcinosis?"]  # nothing reached Rasa, nothing was forgotten
+    assert feedback.per_item() == []
+
+
+@pytest.mark.parametrize("origin", [
+    "https://chat.clinic.example.evil.example",
+    "http://chat.clinic.example",  # the right host with the wrong scheme
+    "https://evil.example",
+])
+def test_a_write_from_another_site_is_refused_whatever_the_host_header_says(api, sender, stored, origin):
+    result = api("POST", "/api/chat", json={"sender": sender, "message": "hello"},
+                 headers={"Origin": origin, "Host": origin.split("//")[1]})
+    assert error_of(result) == (403, "This site may not use the assistant.")
+    assert error_of(api("POST", "/api/conversation", json={}, headers={"Origin": origin}))[0] == 403
+    assert stored(sender) == []
+
+
+def test_the_assistants_own_site_may_write(api, sender, stored):
+    status, headers, _ = api("POST", "/api/chat", json={"sender": sender, "message": "hello"},
+                             headers={"Origin": OWN_SITE, "Host": "elsewhere.example"})
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+    assert stored(sender) == ["hello"]
+
+
+def test_a_plain_text_post_is_refused_even_from_the_own_site(api, sender, stored):
+    body = json.dumps({"sender": sender, "message": "forget me"})
+    result = api("POST", "/api/chat", data=body, headers={"Origin": OWN_SITE, "Content-Type": "text/plain",
+                                                          "Authorization": f"Bearer {KEYS.token_for(sender)}"})
+    assert error_of(result)[0] == 415
+
+
+def test_over_the_conversations_limit_is_a_429_with_retry_after(api, sender, stored):
+    guard = Guard(OriginPolicy.of([OWN_SITE]), per_conversation=Rate(2, 60))
+    status, headers, body = api("POST", "/api/chat", guard=guard, repeat=3,
+                                json={"sender": sender, "message": "hello"})
+    assert status == 429 and int(headers["Retry-After"]) == 30
+    assert json.loads(body)["error"].startswith("Too many messages in this conversation")
+    assert stored(sender) == ["hello", "hello"]  # the third never reached Rasa
+
+
+def test_the_address_limit_believes_forwarded_addresses_only_from_a_trusted_proxy(api):
+    def third_status(trusted):
+        guard = Guard(OriginPolicy.of([OWN_SITE]), per_address=Rate(2, 60), trusted_proxies=trusted)
+
+        async def run():
+            app = create_app("http://127.0.0.1:9", None, None, None, guard, KEYS)
+            async with TestClient(TestServer(app)) as client:
+                statuses = []
+                for i in range(3):  # each request claims another address
+                    response = await client.post("/api/conversation", json={},
+                                                 headers={"X-Forwarded-For": f"198.51.100.{i}"})
+                    statuses.append(response.status)
+                return statuses
+
+        return asyncio.run(run())
+
+    assert third_status(frozenset()) == [200, 200, 429]  # a client cannot choose its own address
+    assert third_status(frozenset({"127.0.0.1"})) == [200, 200, 200]  # behind the proxy, three clients

@@ -1,10 +1,13 @@
 """The chat widget in Debian's Chromium against the real servers: what a patient sees and does."""
+import base64
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, select, text
 
 from bot.records.ratings import FeedbackRow
 from bot.settings import max_message_chars
+from tests.conftest import user_texts
 from tests.web.conftest import DESKTOP, PHONE
 
 LIMIT = max_message_chars()
@@ -277,3 +280,21 @@ def test_on_a_phone_focus_stays_inside_the_open_panel(new_widget):
         widget.page.keyboard.press(key)
         inside.append(widget.page.evaluate("() => document.getElementById('sscbot-panel').contains(document.activeElement)"))
     assert all(inside), inside.index(False)
+
+
+def test_the_conversation_id_is_issued_by_the_server_and_a_refused_token_starts_a_new_one(widget, assistant):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    first = widget.sender()
+    assert len(base64.urlsafe_b64decode(first + "==")) == 16  # 128 bits, from the widget server
+    widget.page.evaluate(  # as if the server's key had changed since
+        "for (const k of Object.keys(localStorage).filter(k => k.startsWith('sscbot.'))) {"
+        " const s = JSON.parse(localStorage.getItem(k)); s.token = 'forged'; localStorage.setItem(k, JSON.stringify(s)); }"
+    )
+    widget.page.reload()
+    widget.wait_ready()
+    widget.ask("what is raynaud's?")
+    expect(widget.last_answer).to_contain_text("Raynaud")
+    assert widget.sender() != first
+    assert user_texts(assistant, widget.sender()) == ["what is raynaud's?"]
+    assert user_texts(assistant, first) == ["what helps calcinosis?"]  # the old conversation untouched

@@ -122,19 +122,17 @@
 
   /* ---------- the conversation, kept in this browser ---------- */
 
-  function newSender() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
+  /* The conversation id and its token come from the server on the first message (issued()). */
   function freshState() {
-    return { sender: newSender(), acknowledged: false, open: false, entries: [] };
+    return { sender: null, token: null, acknowledged: false, open: false, entries: [] };
   }
 
   function loadState() {
     try {
       const saved = JSON.parse(localStorage.getItem(storageKey));
-      if (saved && SENDER.test(saved.sender) && Array.isArray(saved.entries)) {
+      const issued = saved && SENDER.test(saved.sender) && typeof saved.token === "string";
+      const notYet = saved && saved.sender === null && saved.token === null; // before its first message
+      if ((issued || notYet) && Array.isArray(saved.entries)) {
         for (const entry of saved.entries) if (entry.status === "sending") entry.status = "failed"; // reloaded mid-way
         return saved;
       }
@@ -163,12 +161,11 @@
     }
   }
 
-  async function api(path, body) {
+  async function api(path, body, token) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
-    const options = body === undefined
-      ? { method: "GET" }
-      : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+    const headers = { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const options = body === undefined ? { method: "GET" } : { method: "POST", headers, body: JSON.stringify(body) };
     try {
       const response = await fetch(settings.server + path, { ...options, credentials: "omit", signal: controller.signal });
       const data = await response.json().catch(() => null);
@@ -179,6 +176,33 @@
       throw new Failure(controller.signal.aborted ? 504 : 0, null);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /* A new conversation id and its token, from the server. */
+  async function issued() {
+    const conversation = await api("/api/conversation", {});
+    if (!conversation || !SENDER.test(conversation.sender) || typeof conversation.token !== "string") {
+      throw new Failure(502, null);
+    }
+    state.sender = conversation.sender;
+    state.token = conversation.token;
+    save();
+  }
+
+  /* A request of this conversation, with its token. A chat whose token the server no longer
+     accepts (its key was changed) goes on in a new conversation, once. */
+  async function conversationApi(path, body) {
+    for (let attempt = 0; ; attempt += 1) {
+      if (!state.sender || !state.token) await issued();
+      try {
+        return await api(path, { sender: state.sender, ...body }, state.token);
+      } catch (failure) {
+        const refused = failure.status === 401 || failure.status === 403;
+        if (attempt > 0 || !refused || path !== "/api/chat") throw failure;
+        state.sender = null;
+        state.token = null;
+      }
     }
   }
 
@@ -340,7 +364,7 @@
 
   async function rate(entry, rating, choices, status) {
     try {
-      await api("/api/feedback", { sender: state.sender, content_id: entry.contract.contentId, rating });
+      await conversationApi("/api/feedback", { content_id: entry.contract.contentId, rating });
       entry.rating = rating;
       save();
       choices.forEach((choice) => choice.setAttribute("aria-pressed", String(choice.dataset.rating === rating)));
@@ -407,7 +431,7 @@
     ui.typing.textContent = t.typing;
     ui.typing.classList.add("is-active");
     try {
-      const messages = await api("/api/chat", { sender: state.sender, message: entry.message });
+      const messages = await conversationApi("/api/chat", { message: entry.message });
       delete entry.status;
       refreshEntry(entry);
       save();

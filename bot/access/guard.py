@@ -1,0 +1,90 @@
+"""One check before a request is served: the right site, the right token, not too often.
+
+Both servers call the guard's checks and turn a `Refused` into a JSON error with its status
+(and `Retry-After` for 429).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterable, Optional
+
+from bot import settings
+from bot.access.client_address import client_address, trusted_proxies
+from bot.access.origins import OriginPolicy, Verdict
+from bot.access.rate_limits import Rate, RateLimiter
+
+SITE_REFUSED = "This site may not use the assistant."
+TOKEN_MISSING = "This request needs its token (Authorization: Bearer ...)."
+TOKEN_WRONG = "This token is not valid here."
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, retry_after: int = 0):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers: Dict[str, str] = {"Retry-After": str(retry_after)} if retry_after else {}
+
+
+def bearer_token(authorization: Optional[str]) -> Optional[str]:
+    """The token of an `Authorization: Bearer <token>` header; None if there is none."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def check_token(authorization: Optional[str], expected: str) -> None:
+    """401 without a token, 403 with another one."""
+    token = bearer_token(authorization)
+    if token is None:
+        raise Refused(401, TOKEN_MISSING)
+    if not hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8")):
+        raise Refused(403, TOKEN_WRONG)
+
+
+@dataclass
+class Guard:
+    origins: OriginPolicy
+    per_conversation: Optional[Rate] = None
+    per_address: Optional[Rate] = None
+    trusted_proxies: FrozenSet[str] = frozenset()
+    _limiters: Dict[str, RateLimiter] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, rate in (("conversation", self.per_conversation), ("address", self.per_address)):
+            if rate is not None:
+                self._limiters[name] = RateLimiter(rate)
+
+    def check_origin(self, origin_header: Optional[str]) -> Verdict:
+        verdict = self.origins.judge(origin_header)
+        if verdict is Verdict.REFUSED:
+            raise Refused(403, SITE_REFUSED)
+        return verdict
+
+    def check_rate(self, peer: Optional[str], forwarded_for: Optional[str], conversation: Optional[str]) -> None:
+        """429 with the seconds to wait when this client or conversation is over its limit."""
+        address = client_address(peer, forwarded_for, self.trusted_proxies)
+        checks = [("address", address, "from your network")]
+        if conversation is not None:
+            checks.append(("conversation", conversation, "in this conversation"))
+        for name, key, where in checks:
+            limiter = self._limiters.get(name)
+            wait = limiter.take(key) if limiter else 0
+            if limiter and wait:
+                raise Refused(
+                    429, f"Too many messages {where} ({limiter.rate}). Please wait {wait} s and try again.", wait
+                )
+
+
+def guard_from_settings(api: str, own_sites: Iterable[str]) -> Guard:
+    """The guard of the widget API (`api="WIDGET"`) or of the webhook (`"WEBHOOK"`) from the
+    settings: the listed sites, SSCBOT_<api>_RATE_PER_CONVERSATION and _PER_ADDRESS, and the
+    trusted proxies. ValueError names a bad setting."""
+    per_conversation, per_address = (f"SSCBOT_{api}_RATE_PER_{what}" for what in ("CONVERSATION", "ADDRESS"))
+    return Guard(
+        OriginPolicy.of(own_sites, settings.widget_origins()),
+        Rate.parse(settings.rate_setting(per_conversation), per_conversation),
+        Rate.parse(settings.rate_setting(per_address), per_address),
+        trusted_proxies(settings.trusted_proxies()),
+    )
