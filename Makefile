@@ -10,6 +10,8 @@ PY        := $(BIN)/python
 RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BIN)/rasa
 MODEL     := models/ssc.tar.gz
 CHROMIUM  := /usr/bin/chromium
+# Debian's PostgreSQL, Redis and nginx, for make cluster and its test (run as plain processes, not services).
+CLUSTER_PACKAGES := /usr/bin/pg_ctlcluster /usr/bin/redis-server /usr/sbin/nginx
 INSTALLED := $(VENV)/.installed
 # The NLU components are ours (bot/), and they read content/ (terms, red flags): both change training.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data content -name "*.yml" 2>/dev/null) $(shell find bot/language bot/safety bot/content bot/rasa_plugins -name "*.py" 2>/dev/null) bot/names.py
@@ -17,7 +19,7 @@ NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
 
-.PHONY: help install train run shell test lint test-unit test-system validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium dialogues loadtest purge audit bench lock clean
+.PHONY: help install train run shell test lint test-unit test-system validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium cluster-packages cluster dialogues loadtest purge audit bench lock clean
 
 help:
 	@echo "make run     start the assistant (chat widget http://localhost:8080/, Rasa server :5005, action server :5055)"
@@ -30,6 +32,7 @@ help:
 	@echo "make feedback-report   how patients rated each answer in the chat widget"
 	@echo "make gaps-report       the questions it could not answer, grouped by the terms they name"
 	@echo "make eval    understanding measured on real patients' questions (results/eval)"
+	@echo "make cluster two Rasa servers and two action servers on PostgreSQL and Redis behind nginx"
 	@echo "make install / train / lint / validate / test-unit / test-system / test-stories / test-nlu / content-check / content-report / chromium / audit / lock / clean"
 
 $(INSTALLED): pyproject.toml requirements.lock
@@ -64,6 +67,15 @@ run: $(MODEL)
 
 shell: $(MODEL)
 	$(BIN)/sscbot shell
+
+# Replicas on the shared stores (issue #15): PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers, the widget.
+cluster: $(MODEL) $(CLUSTER_PACKAGES)
+	$(BIN)/sscbot cluster $(if $(REPLICAS),--replicas $(REPLICAS))
+
+$(CLUSTER_PACKAGES) &:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx
+
+cluster-packages: $(CLUSTER_PACKAGES)
 
 content-check: $(INSTALLED)
 	$(BIN)/sscbot content load
@@ -115,9 +127,10 @@ lint: $(INSTALLED)
 test-unit: $(INSTALLED)
 	$(BIN)/pytest tests/unit
 
-# The trained model, the real servers, the widget in Chromium, the dialogues and the real questions.
-test-system: $(MODEL) $(CHROMIUM)
-	$(BIN)/pytest tests/model tests/e2e tests/web
+# The trained model, the real servers, the widget in Chromium, the dialogues and the real questions,
+# and the replicas on PostgreSQL and Redis behind nginx.
+test-system: $(MODEL) $(CHROMIUM) $(CLUSTER_PACKAGES)
+	$(BIN)/pytest tests/model tests/e2e tests/web tests/cluster
 
 # Debian's Chromium for the widget's browser tests (Playwright's own browser download does not work here).
 $(CHROMIUM):

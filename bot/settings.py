@@ -17,14 +17,30 @@ def content_dir() -> Path:
     return Path(os.environ.get("SSCBOT_CONTENT_DIR", PROJECT_DIR / "content"))
 
 
+def postgres_url() -> str:
+    """The shared database of a deployment with several replicas (postgresql://user:pw@host/db):
+    conversations (Rasa's SQL tracker store), content and ratings. Empty: SQLite files in var/."""
+    return os.environ.get("SSCBOT_POSTGRES_URL", "")
+
+
+def redis_url() -> str:
+    """Redis for the per-conversation lock shared by replicas (redis://host:6379/1); empty:
+    Rasa's in-process lock, right for one Rasa server."""
+    return os.environ.get("SSCBOT_REDIS_URL", "")
+
+
 def database_url() -> str:
-    """Where the content store lives: any SQLAlchemy URL; SQLite file by default."""
-    return os.environ.get("SSCBOT_DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'content.db'}")
+    """Where the content store lives: any SQLAlchemy URL; SSCBOT_POSTGRES_URL, else an SQLite file."""
+    return os.environ.get("SSCBOT_DATABASE_URL") or postgres_url() or f"sqlite:///{PROJECT_DIR / 'var' / 'content.db'}"
 
 
 def feedback_database_url() -> str:
-    """Where the widget's answer ratings are kept: any SQLAlchemy URL; SQLite file by default."""
-    return os.environ.get("SSCBOT_FEEDBACK_DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'feedback.db'}")
+    """Where the widget's answer ratings are kept: any SQLAlchemy URL; as database_url() by default."""
+    return (
+        os.environ.get("SSCBOT_FEEDBACK_DATABASE_URL")
+        or postgres_url()
+        or f"sqlite:///{PROJECT_DIR / 'var' / 'feedback.db'}"
+    )
 
 
 def widget_origins() -> tuple:

@@ -10,6 +10,7 @@ server starts. The servers only read it.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -24,6 +25,7 @@ from bot.safety.red_flags import RedFlagRules, load_red_flags
 class Content:
     library: ContentLibrary
     red_flags: RedFlagRules
+    digest: str  # of the content files: the stored copy is replaced only when it changes
 
 
 def content(content_dir: Optional[Path] = None) -> Content:
@@ -33,11 +35,16 @@ def content(content_dir: Optional[Path] = None) -> Content:
 
 @functools.cache
 def _read(content_dir: Path) -> Content:
-    return Content(load_library(content_dir), load_red_flags(content_dir))
+    digest = hashlib.sha256()
+    for path in sorted(content_dir.glob("*.yml")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return Content(load_library(content_dir), load_red_flags(content_dir), digest.hexdigest())
 
 
 def load_into_store(database_url: str, content_dir: Optional[Path] = None) -> ContentStore:
-    """Check the content and replace the content store's copy with it, in one transaction."""
+    """Check the content and make it the content store's copy (one transaction, only when it
+    changed); the store's `changed` says whether it did."""
+    read = content(content_dir)
     store = ContentStore(database_url)
-    store.load(content(content_dir).library)
+    store.load(read.library, read.digest)
     return store

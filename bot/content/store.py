@@ -3,6 +3,11 @@
 SQLite is the embedded default; any SQLAlchemy URL works. Actions read answers
 only through `ContentStore`. Reads are served from a snapshot taken after each
 load, so a question costs no database round trip.
+
+Loading is explicit and idempotent: the tables are made by the versioned schema step
+(bot.records.schema), and the content is replaced in one transaction only when its
+digest differs from the stored one, so a reader sees the old content or the new,
+never half of it, and loaders starting together take turns.
 """
 
 from __future__ import annotations
@@ -11,14 +16,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Text, create_engine, delete, select
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
 
 from bot.content.files import ContentItem, ContentLibrary
+from bot.records.schema import exclusive, require, upgrade
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
+SCHEMA_PART, SCHEMA_VERSION = "content", 1
 
 
 class ItemRow(Base):
@@ -61,6 +68,16 @@ class SettingRow(Base):
     value = Column(Text, nullable=False)
 
 
+class LoadedRow(Base):
+    """The digest of the content files last loaded (one row)."""
+
+    __tablename__ = "content_loaded"
+
+    id = Column(Integer, primary_key=True)
+    digest = Column(String(64), nullable=False)
+    loaded_at = Column(DateTime, nullable=False)
+
+
 def create_db_engine(url: str):
     """An engine for `url`; the folder of an SQLite file is created if missing."""
     parsed = make_url(url)
@@ -88,12 +105,27 @@ class ContentStore:
         self._session = sessionmaker(self.engine, future=True)
         self._items: Dict[str, ContentItem] = {}
         self._settings: Dict[str, str] = {}
+        self.changed: Optional[bool] = None  # by the last load: replaced, or already current
 
-    def load(self, library: ContentLibrary) -> None:
-        """Replace the stored content with `library`, in one transaction."""
-        Base.metadata.create_all(self.engine)
+    def load(self, library: ContentLibrary, digest: str) -> bool:
+        """Make `library` (its files' `digest`) the stored content, in one transaction;
+        False when it already was."""
+        upgrade(self.engine, SCHEMA_PART, SCHEMA_VERSION, Base.metadata)
+        with exclusive(self.engine, "content"):
+            self.changed = self._replace(library, digest)
+        self.refresh()
+        return self.changed
+
+    def loaded_digest(self) -> Optional[str]:
+        with self._session() as session:
+            row = session.get(LoadedRow, 1)
+            return row.digest if row else None
+
+    def _replace(self, library: ContentLibrary, digest: str) -> bool:
+        if self.loaded_digest() == digest:
+            return False
         with self._session.begin() as session:
-            for table in (RelatedRow, TermRow, SettingRow, ItemRow):
+            for table in (RelatedRow, TermRow, SettingRow, ItemRow, LoadedRow):
                 session.execute(delete(table))
             session.flush()
             for item in library.items.values():
@@ -104,10 +136,12 @@ class ContentStore:
                     RelatedRow(item_id=item.id, position=i, related_id=r) for i, r in enumerate(item.related)
                 )
             session.add_all(SettingRow(key=k, value=v) for k, v in library.settings.items())
-        self.refresh()
+            session.add(LoadedRow(id=1, digest=digest, loaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+        return True
 
     def refresh(self) -> None:
-        """Take a fresh snapshot of the stored content."""
+        """Take a fresh snapshot of the stored content; SchemaError if it was never loaded."""
+        require(self.engine, SCHEMA_PART, SCHEMA_VERSION)
         with self._session() as session:
             query = select(ItemRow).options(selectinload(ItemRow.related), selectinload(ItemRow.terms))
             rows = session.execute(query).scalars().all()

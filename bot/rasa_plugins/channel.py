@@ -14,6 +14,9 @@ Compared with `rasa.core.channels.rest.RestInput` it
 - drops control characters and redacts personal details before the assistant,
   the tracker store or a log sees the text (never inside a red-flag phrase);
 - puts urgent advice first in a turn, before a new conversation's welcome;
+- answers a message sent again with the same `message_id` (a client's retry after a
+  lost reply or a replica that died) with the replies it got the first time, instead of
+  handling it twice;
 - when the assistant produced nothing, failed, or took too long (the action
   server down or slow), still answers: with urgent advice if NLU says the
   message is urgent, else with a safe fallback (disclaimer, physician pointer,
@@ -24,6 +27,7 @@ Compared with `rasa.core.channels.rest.RestInput` it
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
@@ -43,7 +47,7 @@ from bot.content.repository import content
 from bot.language.understanding import shared_understanding
 from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
-from bot.records.conversations import forget
+from bot.records.conversations import events_of, forget
 from bot.records.ratings import FeedbackStore
 from bot.safety.forget_request import asks_to_forget
 from bot.safety.incoming import BadRequest, Incoming, parse_body
@@ -59,7 +63,8 @@ FORGOTTEN, WAIT = "privacy.forgotten", "out_of_scope.wait_for_answer"
 MAX_IN_FLIGHT = 3
 # Rasa leaves Sanic at a 1-hour response timeout (with the API) and 120 s keep-alive.
 SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 60, "KEEP_ALIVE_TIMEOUT": 15}
-PARSE_TIMEOUT_S = 2.0  # for the urgent check of a message the assistant could not answer
+PARSE_TIMEOUT_S = 2.0
+LISTEN = "action_listen"  # for the urgent check of a message the assistant could not answer
 
 
 class ChannelReplies:
@@ -153,8 +158,13 @@ class PatientRestInput(RestInput):
                 urgent = await self._urgent(agent, text[: self.max_chars], sender)
                 return response.json(urgent or self.replies.fallback(refusal, sender))
             collector = CollectingOutputChannel()
-            message = UserMessage(self._redacted(text), collector, sender, input_channel=self.name())
-            messages = await self._answer(on_new_message, message, collector)
+            message = UserMessage(
+                self._redacted(text), collector, sender, input_channel=self.name(), message_id=incoming.message_id
+            )
+            handle = on_new_message
+            if incoming.message_id:
+                handle = functools.partial(self._handle_once, agent)
+            messages = await self._answer(handle, message, collector)
             fallback = await self._urgent(agent, message.text, sender) if not messages else None
             return response.json(messages or fallback or self.replies.fallback(TRY_AGAIN, sender))
 
@@ -196,6 +206,22 @@ class PatientRestInput(RestInput):
             logger.error("The assistant sent no text for conversation %s", message.sender_id)
             return []
         return emergency_first(collector.messages)
+
+    async def _handle_once(self, agent: Any, message: UserMessage) -> None:
+        """Rasa's Agent.handle_message (under the conversation's lock, the processor handles the
+        message), except that a message whose id the conversation already has is not handled
+        again: the replies stored for it are sent."""
+        async with agent.lock_store.lock(message.sender_id):
+            engine = getattr(getattr(agent.tracker_store, "_tracker_store", agent.tracker_store), "engine", None)
+            loop = asyncio.get_running_loop()
+            events = await loop.run_in_executor(None, events_of, engine, message.sender_id) if engine else []
+            replies = stored_replies(events, message.message_id)
+            if replies is None:
+                await agent.processor.handle_message(message)
+                return
+            logger.info("A message of conversation %s came again: its stored replies were sent", message.sender_id)
+            for reply in replies:
+                await message.output_channel.send_response(message.sender_id, reply)
 
     def _turn_done(self, sender: str, turn: asyncio.Future) -> None:
         self._count(sender, -1)
@@ -253,6 +279,34 @@ class PatientRestInput(RestInput):
             return text
         found = self.understanding.analyse(text).red_flag
         return redact(text, [(found.start, found.end)]) if found.flag else redacted
+
+
+def stored_replies(events: List[Tuple[str, Dict[str, Any]]], message_id: Optional[str]) -> Optional[List[Dict]]:
+    """The bot messages stored for the user message `message_id`, in the form the channel sends
+    them: from the end of the turn before (a new session's welcome included) to the next user
+    message. None when the conversation has no such message."""
+    users = [i for i, (kind, event) in enumerate(events) if kind == "user" and event.get("message_id") == message_id]
+    if not users:
+        return None
+    previous_user = max((i for i, (kind, _) in enumerate(events[: users[0]]) if kind == "user"), default=None)
+    turn_end = -1  # the first message: everything from the conversation's start
+    if previous_user is not None:
+        listens = [
+            i for i in range(previous_user, users[0]) if events[i] == ("action", {**events[i][1], "name": LISTEN})
+        ]
+        turn_end = listens[0] if listens else previous_user
+    replies = []
+    for kind, event in events[turn_end + 1 :]:
+        if kind == "user" and event.get("message_id") != message_id:
+            break
+        if kind == "bot":
+            data = event.get("data") or {}
+            replies.append({"text": event.get("text"), **{k: v for k, v in data.items() if v}})
+    return replies
+
+
+def _listens(event: Dict[str, Any]) -> bool:
+    return event.get("name") == LISTEN
 
 
 def freeze_loaded_objects() -> None:

@@ -16,8 +16,10 @@ from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot.content.store import create_db_engine
 from bot.records.conversations import erase
+from bot.records.schema import require, upgrade
 
 RATINGS = ("helpful", "not_helpful")
+SCHEMA_PART, SCHEMA_VERSION = "ratings", 1
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
 
@@ -46,9 +48,16 @@ class ItemRatings:
 
 class FeedbackStore:
     def __init__(self, url: str):
+        """SchemaError unless the explicit step (`create`, `sscbot db upgrade`) made the table."""
         self.engine = create_db_engine(url)
-        Base.metadata.create_all(self.engine)
+        require(self.engine, SCHEMA_PART, SCHEMA_VERSION)
         self._session = sessionmaker(self.engine, future=True)
+
+    @classmethod
+    def create(cls, url: str) -> FeedbackStore:
+        """The explicit, versioned step: the table made if missing, then the store."""
+        upgrade(create_db_engine(url), SCHEMA_PART, SCHEMA_VERSION, Base.metadata)
+        return cls(url)
 
     def rate(self, conversation_id: str, content_id: str, rating: str) -> None:
         """Store (or replace) this conversation's rating of one answer."""

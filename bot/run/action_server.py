@@ -15,10 +15,11 @@ def main() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     import actions
+    from bot.records.schema import SchemaError
 
     try:
         actions.check_content()
-    except (LookupError, SQLAlchemyError) as error:
+    except (LookupError, SQLAlchemyError, SchemaError) as error:
         sys.exit(
             f"The action server cannot answer from the content store: {error}. " f"Load it first: sscbot content load"
         )

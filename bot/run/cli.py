@@ -10,6 +10,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -28,9 +29,12 @@ from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
 from bot.records.conversations import TrackerStoreError, purge, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
+from bot.records.schema import SchemaError
 from bot.records.unanswered import group_by_terms, unanswered_questions
 from bot.records.unanswered import report_lines as gaps_report_lines
+from bot.run.cluster import Cluster, ClusterConfig
 from bot.run.launcher import Assistant, AssistantConfig, StartError
+from bot.run.services import ServiceError
 
 
 def _settings_check() -> int:
@@ -106,11 +110,17 @@ def _content_load(args: argparse.Namespace) -> int:
     """The explicit load step: validate content/ and write it to the content store; 2 when it is bad."""
     try:
         store = load_into_store(settings.database_url())
-        where = store.engine.url.render_as_string(hide_password=True)
-        print(f"Content OK: {len(store.items())} items loaded into {where}")
+        FeedbackStore.create(settings.feedback_database_url())
     except ContentError as error:
         print(f"Content error: {error}", file=sys.stderr)
         return 2
+    except (SchemaError, SQLAlchemyError) as error:
+        print(f"Database error: {error}", file=sys.stderr)
+        return 2
+    where = store.engine.url.render_as_string(hide_password=True)
+    done = "loaded into" if store.changed else "already current in"
+    version = (store.loaded_digest() or "")[:12]
+    print(f"Content OK: {len(store.items())} items (version {version}) {done} {where}")
     return 0
 
 
@@ -129,7 +139,11 @@ def _content_report(args: argparse.Namespace) -> int:
 
 def _feedback_report(args: argparse.Namespace) -> int:
     """How patients rated each answer in the widget."""
-    ratings = FeedbackStore(settings.feedback_database_url()).per_item()
+    try:
+        ratings = FeedbackStore(settings.feedback_database_url()).per_item()
+    except (SchemaError, SQLAlchemyError) as error:
+        print(f"Feedback report failed: {error}", file=sys.stderr)
+        return 2
     print("\n".join(feedback_report_lines(ratings)))
     return 0
 
@@ -156,7 +170,7 @@ def _purge(args: argparse.Namespace) -> int:
         senders = purge(engine, args.days)
         feedback = FeedbackStore(settings.feedback_database_url())
         ratings = feedback.forget(senders) + feedback.purge(args.days)
-    except (TrackerStoreError, SQLAlchemyError) as error:
+    except (TrackerStoreError, SchemaError, SQLAlchemyError) as error:
         print(f"Purge failed: {error}", file=sys.stderr)
         return 2
     print(f"Deleted {len(senders)} conversations older than {args.days:g} days, and {ratings} ratings.")
@@ -176,6 +190,42 @@ def _shell(args: argparse.Namespace) -> int:
         return 1
     finally:
         assistant.stop()
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    """PostgreSQL, Redis, nginx, N Rasa servers and N action servers, and the widget; Ctrl-C stops all."""
+    if not args.model.exists():
+        print(f"No trained model at {args.model}: run `make train` first.", file=sys.stderr)
+        return 2
+    folder = settings.PROJECT_DIR / "var" / "cluster"
+    cluster = Cluster(
+        ClusterConfig(folder, "cluster", args.replicas, args.port, args.action_port, args.web_port, args.model)
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        print(f"Starting PostgreSQL, Redis, nginx and {args.replicas} replicas ...", flush=True)
+        cluster.start()
+        print(
+            f"\nThe assistant is ready: {args.replicas} Rasa servers and {args.replicas} action servers behind nginx.\n"
+            f"  Chat widget:        http://localhost:{args.web_port}/\n"
+            f"  REST webhook:       {cluster.rasa_url}/webhooks/rest/webhook (nginx)\n"
+            f"  PostgreSQL, Redis:  {cluster.postgres.url.split('@')[1]}, {cluster.redis.url}\n"
+            f"  Logs:               {folder / 'logs'}\n"
+            "Press Ctrl-C to stop all of it.\n",
+            flush=True,
+        )
+        while True:
+            time.sleep(3600)
+    except (ServiceError, StartError, ContentError, SchemaError, SQLAlchemyError) as error:
+        print(f"Could not start the cluster: {error}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, SystemExit):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the stopping short
+        print("\nStopping ...", flush=True)
+    finally:
+        cluster.stop()
+    return 0
 
 
 def _command_group(commands, name: str, help: str):
@@ -198,6 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--action-port", type=int, default=5055, help="action server port (default 5055)")
     shell.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
     shell.set_defaults(handler=_shell)
+
+    cluster = commands.add_parser("cluster", help="replicas on PostgreSQL and Redis behind nginx, on this machine")
+    cluster.add_argument("--replicas", type=int, default=2, help="Rasa servers and action servers (default 2)")
+    cluster.add_argument("--port", type=int, default=5005, help="nginx in front of the Rasa servers (default 5005)")
+    cluster.add_argument("--action-port", type=int, default=5055, help="nginx in front of the action servers")
+    cluster.add_argument("--web-port", type=int, default=8080, help="chat widget port (default 8080)")
+    cluster.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
+    cluster.set_defaults(handler=_cluster)
 
     content_commands = _command_group(commands, "content", "work with content/")
     for name in ("load", "check"):

@@ -27,6 +27,8 @@ from sqlalchemy.engine import make_url
 from bot import settings
 from bot.content.repository import load_into_store
 from bot.records.conversations import TRACKER_STORE_TYPE
+from bot.records.ratings import FeedbackStore
+from bot.run import stores
 from bot.settings import PROJECT_DIR, endpoints_file
 
 HOST = "127.0.0.1"
@@ -61,6 +63,7 @@ class AssistantConfig:
     credentials: Path = PROJECT_DIR / "credentials.yml"
     runtime_dir: Path = PROJECT_DIR / "var"
     tracker_db: Optional[Path] = None  # SQLite tracker file instead of the one in endpoints.yml
+    action_endpoint: Optional[str] = None  # the actions' webhook when not this run's action server (a balancer)
     log_dir: Optional[Path] = None  # None: servers log to this terminal
     env: Dict[str, str] = field(default_factory=dict)
 
@@ -114,8 +117,12 @@ class Assistant:
         """Load content/ into the content store (unless done), then start the three servers at once."""
         if not self.content_loaded:
             self.load_content()
+        self.start_only("actions", "rasa", "web")
+
+    def start_only(self, *names: str) -> None:
+        """Start these servers ("actions", "rasa", "web") at once; all stopped if one fails."""
         try:
-            servers = (self._actions(), self._rasa(), self._web())
+            servers = [{"actions": self._actions, "rasa": self._rasa, "web": self._web}[name]() for name in names]
             for server in servers:
                 self._spawn(server)
             for server in servers:
@@ -133,15 +140,23 @@ class Assistant:
         """The explicit load step: content/ checked and written to this run's content store
         (ContentError when it is bad), before any server reads it."""
         make_private(self.private_folders())
-        load_into_store(self.env.get("SSCBOT_DATABASE_URL") or settings.database_url())
+        load_into_store(self.content_url)
+        FeedbackStore.create(self.feedback_url)
         self.content_loaded = True
+
+    @property
+    def content_url(self) -> str:
+        """This run's content store (settings.database_url() with this run's environment)."""
+        return self.env.get("SSCBOT_DATABASE_URL") or self.env.get("SSCBOT_POSTGRES_URL") or settings.database_url()
+
+    @property
+    def feedback_url(self) -> str:
+        shared = self.env.get("SSCBOT_POSTGRES_URL")
+        return self.env.get("SSCBOT_FEEDBACK_DATABASE_URL") or shared or settings.feedback_database_url()
 
     def private_folders(self) -> List[Path]:
         """The folders of this run's files and SQLite databases."""
-        urls = [
-            self.env.get("SSCBOT_DATABASE_URL") or settings.database_url(),
-            self.env.get("SSCBOT_FEEDBACK_DATABASE_URL") or settings.feedback_database_url(),
-        ]
+        urls = [self.content_url, self.feedback_url]
         files = [sqlite_file(url) for url in urls] + [self.config.tracker_db]
         return [self.config.runtime_dir, *(f.parent for f in files if f is not None)]
 
@@ -183,10 +198,17 @@ class Assistant:
                 str(self.config.web_port),
                 "--rasa-url",
                 self.config.rasa_url,
-                *(["--tracker-db", f"sqlite:///{self.config.tracker_db}"] if self.config.tracker_db else []),
+                *(["--tracker-db", self.tracker_url] if self.tracker_url else []),
             ],
             f"{self.config.web_url}/health",
         )
+
+    @property
+    def tracker_url(self) -> Optional[str]:
+        """This run's tracker store, when not the one in endpoints.yml."""
+        if self.config.tracker_db is not None:
+            return f"sqlite:///{self.config.tracker_db}"
+        return self.env.get("SSCBOT_POSTGRES_URL") or None
 
     def rasa_server_args(self) -> List[str]:
         """Loopback; the HTTP API only with a token or JWT; CORS only for the listed origins."""
@@ -223,9 +245,15 @@ class Assistant:
     def _write_endpoints(self) -> Path:
         """endpoints.yml with this run's action server port (and tracker file)."""
         data = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
-        data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": f"{self.config.action_url}/webhook"}
+        action_url = self.config.action_endpoint or f"{self.config.action_url}/webhook"
+        data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": action_url}
+        postgres, redis = self.env.get("SSCBOT_POSTGRES_URL"), self.env.get("SSCBOT_REDIS_URL")
         if self.config.tracker_db is not None:
             data["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(self.config.tracker_db)}
+        elif postgres:
+            data["tracker_store"] = stores.tracker_store(postgres)
+        if redis:
+            data["lock_store"] = stores.lock_store(redis)
         self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
         path = self.config.runtime_dir / f"endpoints.{self.config.rasa_port}.yml"
         path.write_text(yaml.safe_dump(data), encoding="utf-8")

@@ -10,6 +10,7 @@ from typing import Optional
 
 MAX_SENDER_CHARS = 64  # the feedback store's conversation_id column
 SENDER = re.compile(rf"[A-Za-z0-9._:@+-]{{1,{MAX_SENDER_CHARS}}}")
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Control and invisible characters, and lone surrogates (which no database can store).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
 
@@ -22,6 +23,7 @@ class BadRequest(ValueError):
 class Incoming:
     sender: str
     text: str  # cleaned: no control characters, outer whitespace removed
+    message_id: Optional[str] = None  # the client's id: a retry with it is answered once
 
     @property
     def is_empty(self) -> bool:
@@ -60,4 +62,7 @@ def parse_body(body: Optional[bytes]) -> Incoming:
     message = data.get("message")
     if not isinstance(message, str):
         raise BadRequest("`message` must be a text")
-    return Incoming(_sender(data.get("sender")), clean_text(message))
+    message_id = data.get("message_id")
+    if message_id is not None and not (isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)):
+        raise BadRequest("`message_id`, when given, must be 8 to 64 letters, digits, '-' or '_'")
+    return Incoming(_sender(data.get("sender")), clean_text(message), message_id)

@@ -18,6 +18,7 @@ from bot.content.files import ContentError
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, tracker_db_url
 from bot.records.ratings import FeedbackStore
+from bot.records.schema import SchemaError
 from bot.web.server import create_app
 from bot.web.serving import serve
 
@@ -27,7 +28,7 @@ def load_content() -> ContentStore:
     store = ContentStore(settings.database_url())
     try:
         store.refresh()
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, SchemaError) as error:
         raise ContentError(
             settings.database_url(),
             f"the content store cannot be read ({error.__class__.__name__}): "
@@ -59,11 +60,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         tracker = sa.create_engine(args.tracker_db or tracker_db_url())
         guard = widget_guard(args.host, args.port)
         keys = ConversationKeys(key_from(settings.conversation_key(), settings.conversation_key_file()))
-    except (ContentError, ValueError, OSError, TrackerStoreError) as error:
+        feedback = FeedbackStore(settings.feedback_database_url())
+    except (ContentError, ValueError, OSError, TrackerStoreError, SchemaError) as error:
         print(f"Cannot start the widget server: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    feedback = FeedbackStore(settings.feedback_database_url())
     app = create_app(args.rasa_url, content, feedback, tracker, guard, keys, webhook_token=settings.webhook_token())
     asyncio.run(serve(app, args.host, args.port))
     return 0

@@ -146,7 +146,7 @@ def test_redaction_never_hides_an_urgent_symptom(assistant, sender):
 
 def test_forget_me_deletes_the_conversation_and_its_ratings(assistant, sender, tracker, client):
     answer = client.send(sender, "what helps calcinosis?").answer
-    feedback = FeedbackStore(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"])
+    feedback = FeedbackStore.create(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"])
     feedback.rate(sender, answer["content_id"], "helpful")
     feedback.rate("someone-else", answer["content_id"], "helpful")
     assert user_texts(assistant, sender)

@@ -100,7 +100,7 @@ def test_invalid_content_stops_the_start_naming_file_and_item(tmp_path, content_
 def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
     client = RestClient(assistant.config.rasa_url)
     tracker_url = f"sqlite:///{assistant.config.tracker_db}"
-    feedback = FeedbackStore(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"])
+    feedback = FeedbackStore.create(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"])
     for sender in ("purge-old", "purge-new"):
         client.send(sender, "what helps calcinosis?")
         feedback.rate(sender, "skin.calcinosis_treatments", "helpful")

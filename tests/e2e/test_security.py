@@ -94,9 +94,11 @@ def post(url, body, headers):
         return error.code, json.loads(error.read()), error.headers
 
 
-def webhook(assistant, sender, message="hello", **headers):
+def webhook(assistant, sender, message="hello", extra=None, **headers):
+    """(status, JSON reply, headers) of one message to the webhook; `extra`: more body fields."""
     url = f"{assistant.config.rasa_url}/webhooks/rest/webhook"
-    return post(url, {"sender": sender, "message": message}, {"Content-Type": "application/json", **headers})
+    body = {"sender": sender, "message": message, **(extra or {})}
+    return post(url, body, {"Content-Type": "application/json", **headers})
 
 
 def test_with_a_webhook_token_every_request_needs_it(guarded, sender):

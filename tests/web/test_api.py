@@ -37,7 +37,7 @@ def content():
 
 @pytest.fixture
 def feedback(tmp_path):
-    return FeedbackStore(f"sqlite:///{tmp_path / 'feedback.db'}")
+    return FeedbackStore.create(f"sqlite:///{tmp_path / 'feedback.db'}")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from bot.records.ratings import FeedbackStore, ItemRatings, report_lines
 
 @pytest.fixture
 def store(tmp_path):
-    return FeedbackStore(f"sqlite:///{tmp_path / 'sub' / 'feedback.db'}")
+    return FeedbackStore.create(f"sqlite:///{tmp_path / 'sub' / 'feedback.db'}")
 
 
 def test_ratings_are_counted_per_item_and_a_new_rating_replaces_the_old(store):

@@ -1,0 +1,130 @@
+"""Several Rasa servers and action servers on shared stores, behind nginx, on this machine:
+`sscbot cluster` (`make cluster`) and the cluster test.
+
+    widget server ──> nginx :5005 ──> Rasa server 1..N ──> nginx :5055 ──> action server 1..N
+                                         │   PostgreSQL: conversations, content, ratings
+                                         └── Redis: the per-conversation lock
+
+The content is loaded once, by the explicit step, before any replica starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.run.launcher import Assistant, AssistantConfig, free_port, make_private
+from bot.run.services import Nginx, Postgres, Redis
+from bot.settings import PROJECT_DIR
+
+# Rasa's per-conversation lock outlives a killed replica by this long (Rasa's default 60 s):
+# above the longest turn (the action server's 20 s limit), so two turns never overlap.
+LOCK_LIFETIME_S = 30
+
+
+@dataclass
+class ClusterConfig:
+    folder: Path  # logs, nginx, endpoints, the conversation key
+    name: str = "cluster"  # of the PostgreSQL data folder, kept between runs
+    replicas: int = 2
+    rasa_port: int = 5005  # nginx, in front of the Rasa servers
+    action_port: int = 5055  # nginx, in front of the action servers
+    web_port: int = 8080
+    model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
+
+    @classmethod
+    def private(cls, folder: Path, name: str, replicas: int = 2) -> ClusterConfig:
+        return cls(folder, name, replicas, free_port(), free_port(), free_port())
+
+
+class Cluster:
+    def __init__(self, config: ClusterConfig):
+        self.config = config
+        logs = config.folder / "logs"
+        self.postgres = Postgres(config.name, free_port(), logs / "postgresql.log")
+        self.redis = Redis(free_port(), logs / "redis.log")
+        self.replicas: List[Assistant] = []
+        self.web: Optional[Assistant] = None
+        self.nginx: Optional[Nginx] = None
+
+    def __enter__(self) -> Cluster:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def env(self) -> Dict[str, str]:
+        return {
+            "SSCBOT_POSTGRES_URL": self.postgres.url,
+            "SSCBOT_REDIS_URL": self.redis.url,
+            "SSCBOT_CONVERSATION_KEY_FILE": str(self.config.folder / "conversation.key"),
+            "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
+        }
+
+    def replica_config(self, index: int) -> AssistantConfig:
+        folder = self.config.folder
+        return AssistantConfig(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=self.config.web_port,
+            model=self.config.model,
+            runtime_dir=folder / "run",
+            log_dir=folder / "logs" / f"replica-{index}",
+            env=self.env,
+            action_endpoint=f"http://127.0.0.1:{self.config.action_port}/webhook",
+        )
+
+    def start(self) -> None:
+        """The stores, the content (once), the action servers, nginx, the Rasa servers, the widget."""
+        try:
+            make_private([self.config.folder])
+            self.postgres.start()
+            self.postgres.create_database()
+            self.redis.start()
+            self.replicas = [Assistant(self.replica_config(i + 1)) for i in range(self.config.replicas)]
+            self.replicas[0].load_content()  # the explicit step, once per deploy
+            for replica in self.replicas:
+                replica.content_loaded = True
+                replica.start_only("actions")
+            self.nginx = Nginx(
+                self.config.folder / "nginx",
+                {
+                    self.config.rasa_port: [r.config.rasa_port for r in self.replicas],
+                    self.config.action_port: [r.config.action_port for r in self.replicas],
+                },
+                self.config.folder / "logs" / "nginx.log",
+            )
+            self.nginx.start()
+            for replica in self.replicas:
+                replica.start_only("rasa")
+            front = dataclasses.replace(self.replica_config(0), rasa_port=self.config.rasa_port)
+            self.web = Assistant(dataclasses.replace(front, log_dir=self.config.folder / "logs" / "front"))
+            self.web.start_web()
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.web_port}"
+
+    def stop(self, remove_data: bool = False) -> None:
+        """Everything stopped, the widget first and the stores last; with `remove_data` the
+        PostgreSQL data folder is deleted too."""
+        for assistant in [self.web, *self.replicas]:
+            if assistant is not None:
+                assistant.stop()
+        for service in (self.nginx, self.redis, self.postgres):
+            if service is not None:
+                service.stop()
+        if remove_data:
+            shutil.rmtree(self.postgres.data, ignore_errors=True)

@@ -1,0 +1,136 @@
+"""Two Rasa servers and two action servers on PostgreSQL and Redis behind nginx (#15):
+100 conversations of 10 messages, 20 at a time, while one Rasa server is killed and
+started again. Every message is answered once, in order, and no two messages of one
+conversation ever ran at once; ratings and "forget me" work across the replicas."""
+import json
+import os
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from bot.records.conversations import events_of
+from bot.run.cluster import Cluster, ClusterConfig
+
+pytestmark = pytest.mark.cluster
+CONVERSATIONS, MESSAGES, AT_ONCE = 100, 10, 20
+QUESTIONS = ["hello", "what is systemic sclerosis?", "what helps calcinosis?", "and raynaud's?", "what is that?",
+             "what helps digital ulcers?", "what is imatinib?", "what helps a renal crisis?",
+             "what is mycophenolate?", "thanks"]
+TRY_AGAIN = "out_of_scope.try_again"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    running = Cluster(ClusterConfig.private(tmp_path_factory.mktemp("cluster"), f"test-{uuid.uuid4().hex[:8]}"))
+    running.start()
+    yield running
+    running.stop(remove_data=True)
+
+
+@pytest.fixture(scope="module")
+def tracker(cluster):
+    engine = sa.create_engine(cluster.postgres.url)
+    yield engine
+    engine.dispose()
+
+
+def post(url, body, headers=None):
+    """(status, JSON reply, the replica that answered) of one request; status 0 if none came."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=90) as response:
+            return response.status, json.loads(response.read()), response.headers.get("X-Upstream")
+    except urllib.error.HTTPError as error:
+        return error.code, None, error.headers.get("X-Upstream")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, None, None
+
+
+def contracts(messages):
+    return [m["custom"] for m in messages or [] if isinstance(m.get("custom"), dict)]
+
+
+def converse(url, sender, progress):
+    """Send the ten messages in order, each retried with its id until it is answered."""
+    answered = []
+    for number, text in enumerate(QUESTIONS):
+        body = {"sender": sender, "message": text, "message_id": f"{sender}-{number:02d}"}
+        for attempt in range(60):
+            status, messages, upstream = post(f"{url}/webhooks/rest/webhook", body)
+            if status == 200 and messages and TRY_AGAIN not in [c.get("content_id") for c in contracts(messages)]:
+                answered.append((text, upstream, attempt, messages))
+                break
+            time.sleep(1)
+        progress.append(1)
+    return answered
+
+
+def test_every_message_is_answered_once_in_order_while_a_replica_dies(cluster, tracker):
+    senders = [f"cluster-{uuid.uuid4().hex}" for _ in range(CONVERSATIONS)]
+    progress = []
+    killer = threading.Thread(target=kill_and_restart, args=(cluster, progress))
+    killer.start()
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        results = list(pool.map(lambda sender: converse(cluster.rasa_url, sender, progress), senders))
+    killer.join()
+
+    assert [len(r) for r in results] == [MESSAGES] * CONVERSATIONS, "every message answered"
+    # nginx names every replica it tried; the last one answered
+    replicas = Counter(upstream.split(", ")[-1] for result in results for _, upstream, _, _ in result)
+    assert len(replicas) == 2 and min(replicas.values()) >= 50, replicas
+    restarted = f"http://127.0.0.1:{cluster.replicas[0].config.rasa_port}/webhooks/rest/webhook"
+    assert post(restarted, {"sender": f"cluster-{uuid.uuid4().hex}", "message": "hi"})[0] == 200, "it is back"
+    assert any(attempt for result in results for _, _, attempt, _ in result), "the kill hit messages in flight"
+    for sender in senders:
+        events = events_of(tracker, sender)
+        users = [event for kind, event in events if kind == "user"]
+        assert [u["text"] for u in users] == QUESTIONS, f"{sender}: each message stored once, in order"
+        # one turn at a time: each message comes after the previous turn ended (action_listen)
+        for index, (kind, _) in enumerate(events):
+            if kind == "user":
+                previous_kind, previous = events[index - 1]
+                assert previous_kind == "action" and previous["name"] == "action_listen", sender
+        # the replies stored once each, in order: exactly what the patient was sent
+        stored = [event["text"] for kind, event in events if kind == "bot" and event.get("text")]
+        sent = [m["text"] for _, _, _, messages in results[senders.index(sender)] for m in messages if m.get("text")]
+        assert stored == sent, sender
+
+
+def kill_and_restart(cluster, progress):
+    """Kill the first Rasa server (SIGKILL) when a fifth of the messages are answered; start it again."""
+    while len(progress) < CONVERSATIONS * MESSAGES // 5:
+        time.sleep(0.1)
+    replica = cluster.replicas[0]
+    os.killpg(replica.processes.pop("rasa").pid, signal.SIGKILL)
+    time.sleep(3)
+    replica.start_only("rasa")
+
+
+def test_ratings_and_forget_me_work_across_replicas(cluster, tracker):
+    web = cluster.web_url
+    _, conversation, _ = post(f"{web}/api/conversation", {})
+    auth = {"Authorization": f"Bearer {conversation['token']}"}
+    sender = conversation["sender"]
+    status, messages, _ = post(f"{web}/api/chat", {"sender": sender, "message": "what helps calcinosis?"}, auth)
+    assert status == 200 and "skin.calcinosis_treatments" in [c["content_id"] for c in contracts(messages)]
+    rating = {"sender": sender, "content_id": "skin.calcinosis_treatments", "rating": "helpful"}
+    assert post(f"{web}/api/feedback", rating, auth)[0] == 200
+    with tracker.connect() as connection:
+        count = "SELECT count(*) FROM feedback WHERE conversation_id = :s"
+        assert connection.execute(sa.text(count), {"s": sender}).scalar() == 1
+    served_by = {post(f"{web}/api/chat", {"sender": sender, "message": text}, auth)[0] for text in ("hi", "thanks")}
+    assert served_by == {200}
+    status, messages, _ = post(f"{web}/api/chat", {"sender": sender, "message": "forget me"}, auth)
+    assert status == 200 and contracts(messages)[-1]["content_id"] == "privacy.forgotten"
+    assert events_of(tracker, sender) == []
+    with tracker.connect() as connection:
+        assert connection.execute(sa.text(count), {"s": sender}).scalar() == 0
