@@ -19,7 +19,7 @@ NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
 
-.PHONY: help install train run shell test lint test-unit test-system validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium cluster-packages cluster dialogues loadtest purge audit bench lock clean
+.PHONY: help install train run shell test lint test-unit test-system validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium cluster-packages cluster dialogues loadtest purge audit bench bench-cluster lock clean
 
 help:
 	@echo "make run     start the assistant (chat widget http://localhost:8080/, Rasa server :5005, action server :5055)"
@@ -111,6 +111,11 @@ purge: $(INSTALLED)
 # and latency.png. Never fails on a time. BENCH_ARGS: e.g. --with-100, --duration 60.
 bench: $(INSTALLED)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The same assistant on one process with SQLite, and on 1 and 2 replicas with PostgreSQL, Redis and nginx
+# (issue #15): msg/s, p95, CPU per message in each process, database writes per message; results/bench/cluster.json.
+bench-cluster: $(MODEL) $(CLUSTER_PACKAGES)
+	$(PY) -m bench --cluster $(BENCH_ARGS)
 
 # Support staff's release checks: every script in dialogues/, against a private
 # assistant on free ports, or a running one with URL=http://host:5005.

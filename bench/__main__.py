@@ -20,10 +20,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from bench import report
+from bench import cluster, report
 from bench.bots import Ours, Starter, cold_start, cpu_seconds, create_starter, memory, train_ours
 from bench.load import Load, load_conversations
 from bot.run.launcher import StartError
+from bot.run.services import ServiceError
 from bot.settings import PROJECT_DIR
 
 CONVERSATIONS = Path(__file__).with_name("conversations.yml")
@@ -34,6 +35,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--levels", default="1,20", help="concurrent conversations per level (default 1,20)")
     parser.add_argument("--with-100", action="store_true", help="add a level of 100 concurrent conversations")
+    parser.add_argument("--cluster", action="store_true",
+                        help="ours on one process with SQLite, and on 1 and 2 replicas with PostgreSQL, Redis and "
+                             "nginx, at 20 and 100 conversations (results/bench/cluster.json; bench/cluster.py)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load per bot and level (default 30)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a message counts as failed")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "results" / "bench",
@@ -102,8 +106,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().astimezone()
     try:
+        if args.cluster:
+            return cluster.main(args, work.resolve())
         bots = measure(args, work.resolve())
-    except StartError as error:
+    except (StartError, ServiceError) as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
     finally:

@@ -7,8 +7,9 @@
                         store, and the message length limit: shown before the first message
     POST /api/conversation  {}: a new conversation, {"sender": id, "token": token}; the id
                         is 128 random bits, the token its HMAC under the server's key
-    POST /api/chat      {"sender", "message"}: forwarded to Rasa's REST webhook; Rasa's
-                        JSON list of messages comes back unchanged ("forget me" included)
+    POST /api/chat      {"sender", "message", "message_id"?}: forwarded to Rasa's REST webhook;
+                        Rasa's JSON list of messages comes back unchanged ("forget me" included);
+                        sent again with the same message_id, it is answered once
     POST /api/feedback  {"sender", "content_id", "rating"}: the rating of an answer that this
                         conversation received (the tracker store says so), stored once per
                         answer; a later press changes it
@@ -140,7 +141,11 @@ async def _chat(request: web.Request) -> web.Response:
     try:
         async with app[HTTP].post(
             app[RASA_URL],
-            json={"sender": chat.sender, "message": chat.message},
+            json={
+                "sender": chat.sender,
+                "message": chat.message,
+                **({"message_id": chat.message_id} if chat.message_id else {}),
+            },
             headers={"Authorization": f"Bearer {app[WEBHOOK_TOKEN]}"} if app[WEBHOOK_TOKEN] else None,
             timeout=aiohttp.ClientTimeout(total=app[RASA_TIMEOUT]),
         ) as response:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 from aiohttp import web
 
@@ -54,6 +54,7 @@ def _sender(data: Dict[str, Any]) -> str:
 class ChatRequest:
     sender: str
     message: str
+    message_id: Optional[str] = None  # the widget's id for this message: a retry is answered once
 
     @classmethod
     def parse(cls, data: Dict[str, Any]) -> ChatRequest:
@@ -63,7 +64,10 @@ class ChatRequest:
         limit = max_message_chars()
         if len(message) > limit:
             raise ApiError(413, f"Your message is too long: please use at most {limit} characters.")
-        return cls(_sender(data), message.strip())
+        message_id = data.get("message_id")
+        if message_id is not None and not (isinstance(message_id, str) and SENDER_PATTERN.fullmatch(message_id)):
+            raise ApiError(400, "message_id must be 8 to 64 letters, digits, '-' or '_'.")
+        return cls(_sender(data), message.strip(), message_id)
 
 
 @dataclass(frozen=True)

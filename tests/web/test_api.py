@@ -311,3 +311,11 @@ def test_the_address_limit_believes_forwarded_addresses_only_from_a_trusted_prox
 
     assert third_status(frozenset()) == [200, 200, 429]  # a client cannot choose its own address
     assert third_status(frozenset({"127.0.0.1"})) == [200, 200, 200]  # behind the proxy, three clients
+
+
+def test_a_message_sent_again_with_its_id_is_answered_once(api, sender, stored):
+    body = {"sender": sender, "message": "what helps calcinosis?", "message_id": "m-0123456789"}
+    first, again = api("POST", "/api/chat", json=body), api("POST", "/api/chat", json=body)
+    assert first[0] == again[0] == 200
+    assert [m.get("text") for m in json.loads(again[2])] == [m.get("text") for m in json.loads(first[2])]
+    assert stored(sender) == ["what helps calcinosis?"]

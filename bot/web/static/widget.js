@@ -179,6 +179,11 @@
     }
   }
 
+  /* Sent with a message and again with its retry: the assistant answers it once. */
+  function newMessageId() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   /* A new conversation id and its token, from the server. */
   async function issued() {
     const conversation = await api("/api/conversation", {});
@@ -419,7 +424,7 @@
   function send(message, shown) {
     if (busy) return;
     // "sending" is saved first: a reload before the answer shows the message as not sent
-    const entry = { role: "user", text: shown, message, status: "sending" };
+    const entry = { role: "user", text: shown, message, status: "sending", messageId: newMessageId() };
     dropQuickReplies();
     addEntries([entry], true);
     deliver(entry);
@@ -431,7 +436,7 @@
     ui.typing.textContent = t.typing;
     ui.typing.classList.add("is-active");
     try {
-      const messages = await conversationApi("/api/chat", { message: entry.message });
+      const messages = await conversationApi("/api/chat", { message: entry.message, message_id: entry.messageId });
       delete entry.status;
       refreshEntry(entry);
       save();
