@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.run.launcher import Assistant, AssistantConfig, free_port, make_private
+from bot.run.launcher import HOST, Assistant, AssistantConfig, free_port, make_private
 from bot.run.services import Nginx, Postgres, Redis
 from bot.settings import PROJECT_DIR
 
@@ -61,6 +61,9 @@ class Cluster:
     def env(self) -> Dict[str, str]:
         return {
             "SSCBOT_POSTGRES_URL": self.postgres.url,
+            # the content and the ratings in the same database, whatever this shell says
+            "SSCBOT_DATABASE_URL": self.postgres.url,
+            "SSCBOT_FEEDBACK_DATABASE_URL": self.postgres.url,
             "SSCBOT_REDIS_URL": self.redis.url,
             "SSCBOT_CONVERSATION_KEY_FILE": str(self.config.folder / "conversation.key"),
             "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
@@ -76,7 +79,7 @@ class Cluster:
             runtime_dir=folder / "run",
             log_dir=folder / "logs" / f"replica-{index}",
             env=self.env,
-            action_endpoint=f"http://127.0.0.1:{self.config.action_port}/webhook",
+            action_endpoint=f"http://{HOST}:{self.config.action_port}/webhook",
         )
 
     def start(self) -> None:
@@ -111,11 +114,11 @@ class Cluster:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.config.rasa_port}"
+        return f"http://{HOST}:{self.config.rasa_port}"
 
     @property
     def web_url(self) -> str:
-        return f"http://127.0.0.1:{self.config.web_port}"
+        return f"http://{HOST}:{self.config.web_port}"
 
     def stop(self, remove_data: bool = False) -> None:
         """Everything stopped, the widget first and the stores last; with `remove_data` the

@@ -3,6 +3,7 @@
 started again. Every message is answered once, in order, and no two messages of one
 conversation ever ran at once; ratings and "forget me" work across the replicas."""
 import json
+import multiprocessing
 import os
 import signal
 import threading
@@ -16,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
+from bot.content.repository import content
+from bot.content.store import ContentStore
 from bot.records.conversations import events_of
 from bot.run.cluster import Cluster, ClusterConfig
 
@@ -137,3 +140,30 @@ def test_ratings_and_forget_me_work_across_replicas(cluster, tracker):
     assert events_of(tracker, sender) == []
     with tracker.connect() as connection:
         assert connection.execute(sa.text(count), {"s": sender}).scalar() == 0
+
+
+def test_loaders_starting_together_on_postgresql_leave_one_copy_and_readers_never_see_half(cluster, tracker):
+    """Four loads at once (each a new version, so each replaces the content) while a reader
+    counts the items: the reader always sees the whole content, and one copy remains."""
+    expected = len(content().library.items)
+    counts, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            with tracker.connect() as connection:
+                counts.append(connection.execute(sa.text("SELECT count(*) FROM content_items")).scalar())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        changed = pool.starmap(load_version, [(cluster.postgres.url, f"test-{uuid.uuid4().hex}") for _ in range(4)])
+        again = pool.starmap(load_version, [(cluster.postgres.url, "same-version")] * 4)
+    stop.set()
+    reader.join()
+    assert changed == [True] * 4 and sorted(again) == [False, False, False, True]
+    assert counts and set(counts) == {expected}, "a reader saw the content half loaded"
+
+
+def load_version(url, digest):
+    store = ContentStore(url)
+    return store.load(content().library, digest)
