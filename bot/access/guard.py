@@ -1,4 +1,5 @@
-"""One check before a request is served: the right site, the right token, not too often.
+"""One check before a request is served: the right site, the right token, not too often
+(counted in Redis when the replicas share one, SSCBOT_REDIS_URL).
 
 Both servers call the guard's checks and turn a `Refused` into a JSON error with its status
 (and `Retry-After` for 429).
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, Optional
+from typing import Any, Dict, FrozenSet, Iterable, Optional, Union
 
 from bot import settings
 from bot.access.client_address import client_address, trusted_proxies
 from bot.access.origins import OriginPolicy, Verdict
-from bot.access.rate_limits import Rate, RateLimiter
+from bot.access.rate_limits import Rate, RateLimiter, SharedRateLimiter
+
+Limiter = Union[RateLimiter, SharedRateLimiter]
 
 SITE_REFUSED = "This site may not use the assistant."
 TOKEN_MISSING = "This request needs its token (Authorization: Bearer ...)."
@@ -49,12 +52,16 @@ class Guard:
     per_conversation: Optional[Rate] = None
     per_address: Optional[Rate] = None
     trusted_proxies: FrozenSet[str] = frozenset()
-    _limiters: Dict[str, RateLimiter] = field(default_factory=dict, init=False, repr=False)
+    redis: Any = None  # a Redis client: the buckets shared by all replicas (else in this process)
+    name: str = "api"  # keeps the buckets of the widget API and of the webhook apart in Redis
+    _limiters: Dict[str, Limiter] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        for name, rate in (("conversation", self.per_conversation), ("address", self.per_address)):
+        for kind, rate in (("conversation", self.per_conversation), ("address", self.per_address)):
             if rate is not None:
-                self._limiters[name] = RateLimiter(rate)
+                shared = self.redis is not None
+                prefix = f"sscbot:rate:{self.name}:{kind}:"
+                self._limiters[kind] = SharedRateLimiter(rate, self.redis, prefix) if shared else RateLimiter(rate)
 
     def check_origin(self, origin_header: Optional[str]) -> Verdict:
         verdict = self.origins.judge(origin_header)
@@ -87,4 +94,15 @@ def guard_from_settings(api: str, own_sites: Iterable[str]) -> Guard:
         Rate.parse(settings.rate_setting(per_conversation), per_conversation),
         Rate.parse(settings.rate_setting(per_address), per_address),
         trusted_proxies(settings.trusted_proxies()),
+        redis_client(settings.redis_url()),
+        api.lower(),
     )
+
+
+def redis_client(url: str) -> Any:
+    """A client of the replicas' Redis (SSCBOT_REDIS_URL), None without one. Connects lazily."""
+    if not url:
+        return None
+    import redis  # Rasa's dependency, for its Redis lock store
+
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)

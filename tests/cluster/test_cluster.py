@@ -17,6 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
+from bot.access.guard import Guard, Refused, redis_client
+from bot.access.origins import OriginPolicy
+from bot.access.rate_limits import Rate
 from bot.content.repository import content
 from bot.content.store import ContentStore
 from bot.records.conversations import events_of
@@ -167,3 +170,19 @@ def test_loaders_starting_together_on_postgresql_leave_one_copy_and_readers_neve
 def load_version(url, digest):
     store = ContentStore(url)
     return store.load(content().library, digest)
+
+
+def test_rate_limits_are_shared_by_the_replicas_through_redis(cluster):
+    """Two replicas' guards on one Redis keep one limit together; without Redis, requests pass."""
+    name = f"test-{uuid.uuid4().hex}"
+    replicas = [Guard(OriginPolicy.of([]), per_conversation=Rate(3, 60), redis=redis_client(cluster.redis.url),
+                      name=name) for _ in range(2)]
+    for guard in (replicas[0], replicas[1], replicas[0]):
+        guard.check_rate("198.51.100.7", None, "one-conversation")
+    with pytest.raises(Refused) as refused:
+        replicas[1].check_rate("198.51.100.7", None, "one-conversation")
+    assert refused.value.status == 429 and refused.value.headers == {"Retry-After": "20"}
+    replicas[1].check_rate("198.51.100.7", None, "another-conversation")
+    unreachable = Guard(OriginPolicy.of([]), per_conversation=Rate(1, 60), redis=redis_client("redis://127.0.0.1:1/1"))
+    for _ in range(3):
+        unreachable.check_rate("198.51.100.7", None, "one-conversation")  # let through, and logged
