@@ -87,6 +87,21 @@ def conversation_key_file() -> Path:
     return Path(os.environ.get("SSCBOT_CONVERSATION_KEY_FILE", PROJECT_DIR / "var" / "conversation.key"))
 
 
+def dialogues_dir() -> Path:
+    """The support staff's scripts (the console runs them and saves new ones there)."""
+    return Path(os.environ.get("SSCBOT_DIALOGUES_DIR", PROJECT_DIR / "dialogues"))
+
+
+def staff_key() -> str:
+    """The key that signs staff session cookies; empty: staff_key_file()."""
+    return os.environ.get("SSCBOT_STAFF_KEY", "")
+
+
+def staff_key_file() -> Path:
+    """Generated (0600) on first run when SSCBOT_STAFF_KEY is not set."""
+    return Path(os.environ.get("SSCBOT_STAFF_KEY_FILE", PROJECT_DIR / "var" / "staff.key"))
+
+
 def trusted_proxies() -> tuple:
     """Addresses of proxies whose X-Forwarded-For is believed, comma-separated; none by default."""
     return tuple(a.strip() for a in os.environ.get("SSCBOT_TRUSTED_PROXIES", "").split(",") if a.strip())

@@ -12,11 +12,10 @@ from typing import Any, Iterable, List
 
 from sqlalchemy import Column, DateTime, Integer, String, UniqueConstraint, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.orm import declarative_base
 
-from bot.content.store import create_db_engine
 from bot.records.conversations import erase
-from bot.records.schema import require, upgrade
+from bot.records.versioned import VersionedStore
 
 RATINGS = ("helpful", "not_helpful")
 SCHEMA_PART, SCHEMA_VERSION = "ratings", 1
@@ -46,18 +45,8 @@ class ItemRatings:
         return self.helpful + self.not_helpful
 
 
-class FeedbackStore:
-    def __init__(self, url: str):
-        """SchemaError unless the explicit step (`create`, `sscbot db upgrade`) made the table."""
-        self.engine = create_db_engine(url)
-        require(self.engine, SCHEMA_PART, SCHEMA_VERSION)
-        self._session = sessionmaker(self.engine, future=True)
-
-    @classmethod
-    def create(cls, url: str) -> FeedbackStore:
-        """The explicit, versioned step: the table made if missing, then the store."""
-        upgrade(create_db_engine(url), SCHEMA_PART, SCHEMA_VERSION, Base.metadata)
-        return cls(url)
+class FeedbackStore(VersionedStore):
+    SCHEMA_PART, SCHEMA_VERSION, METADATA = SCHEMA_PART, SCHEMA_VERSION, Base.metadata
 
     def rate(self, conversation_id: str, content_id: str, rating: str) -> None:
         """Store (or replace) this conversation's rating of one answer."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import os
 import secrets
 import signal
@@ -35,6 +36,7 @@ from bot.records.unanswered import report_lines as gaps_report_lines
 from bot.run.cluster import Cluster, ClusterConfig
 from bot.run.launcher import Assistant, AssistantConfig, StartError
 from bot.run.services import ServiceError
+from bot.staff.accounts import AccountError, StaffStore
 
 
 def _settings_check() -> int:
@@ -111,6 +113,7 @@ def _content_load(args: argparse.Namespace) -> int:
     try:
         store = load_into_store(settings.database_url())
         FeedbackStore.create(settings.feedback_database_url())
+        StaffStore.create(settings.feedback_database_url())
     except ContentError as error:
         print(f"Content error: {error}", file=sys.stderr)
         return 2
@@ -228,6 +231,24 @@ def _cluster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_add(args: argparse.Namespace) -> int:
+    """Add a staff member to the console, or set a new password (which also lifts a lock)."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ.", file=sys.stderr)
+            return 2
+    try:
+        StaffStore.create(settings.feedback_database_url()).add(args.name, password)
+    except (AccountError, SchemaError, SQLAlchemyError) as error:
+        print(f"Cannot add {args.name}: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.name} can sign in to the staff console (/staff/).")
+    return 0
+
+
 def _command_group(commands, name: str, help: str):
     """A command with subcommands of its own, e.g. `sscbot content check`."""
     return commands.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", required=True)
@@ -256,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--web-port", type=int, default=8080, help="chat widget port (default 8080)")
     cluster.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
     cluster.set_defaults(handler=_cluster)
+
+    staff_commands = _command_group(commands, "staff", "staff console accounts")
+    add = staff_commands.add_parser("add", help="add a staff member (asks for the password)")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=_staff_add)
 
     content_commands = _command_group(commands, "content", "work with content/")
     for name in ("load", "check"):

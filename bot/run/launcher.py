@@ -30,6 +30,7 @@ from bot.records.conversations import TRACKER_STORE_TYPE
 from bot.records.ratings import FeedbackStore
 from bot.run import stores
 from bot.settings import PROJECT_DIR, endpoints_file
+from bot.staff.accounts import StaffStore
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 240.0
@@ -142,6 +143,7 @@ class Assistant:
         make_private(self.private_folders())
         load_into_store(self.content_url)
         FeedbackStore.create(self.feedback_url)
+        StaffStore.create(self.feedback_url)
         self.content_loaded = True
 
     @property
@@ -199,6 +201,8 @@ class Assistant:
                 "--rasa-url",
                 self.config.rasa_url,
                 *(["--tracker-db", self.tracker_url] if self.tracker_url else []),
+                "--model",
+                str(self.config.model),
             ],
             f"{self.config.web_url}/health",
         )

@@ -63,6 +63,8 @@ async def _origins(request: web.Request, handler) -> web.StreamResponse:
         return _refusal(request, refused)
     if verdict is not Verdict.LISTED_SITE:
         return await handler(request)
+    if request.path.startswith("/staff/"):  # the console is for the assistant's own site only
+        return _refusal(request, Refused(403, "This site may not use the staff console."))
     response = web.Response(status=204) if request.method == "OPTIONS" else await handler(request)
     response.headers.update({**CORS_HEADERS, "Access-Control-Allow-Origin": str(origin), "Vary": "Origin"})
     return response

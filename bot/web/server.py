@@ -14,6 +14,7 @@
                         conversation received (the tracker store says so), stored once per
                         answer; a later press changes it
     GET  /health        200 when the server is up (the launcher waits for it)
+    /staff/...          the staff console, behind a staff sign-in (bot/web/staff.py)
 
 Chat and feedback carry the conversation's token (Authorization: Bearer ...): 401
 without it, 403 with another conversation's. Every POST is JSON from an allowed site
@@ -38,7 +39,7 @@ from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, received
 from bot.records.ratings import FeedbackStore
 from bot.settings import max_message_chars
-from bot.web import security
+from bot.web import security, staff
 from bot.web.validation import MAX_BODY_BYTES, ApiError, ChatRequest, FeedbackRequest, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -69,6 +70,7 @@ def create_app(
     keys: ConversationKeys,
     rasa_timeout_s: float = RASA_TIMEOUT_S,
     webhook_token: str = "",
+    staff_console: Optional[staff.StaffConsole] = None,
 ) -> web.Application:
     """`tracker`: the tracker store's database, where a rating is checked against the answers
     the conversation received. `guard`: allowed sites and rate limits; `keys`: conversation
@@ -90,6 +92,8 @@ def create_app(
     app.router.add_post("/api/conversation", _conversation)
     app.router.add_post("/api/chat", _chat)
     app.router.add_post("/api/feedback", _feedback)
+    if staff_console is not None:
+        staff.install(app, staff_console)
     return app
 
 

@@ -1,0 +1,69 @@
+"""What patients ask, for the staff console: questions per topic per week, the answers most
+rated not helpful, and the unanswered questions grouped by the terms they name. Only the
+stored (redacted) text; a forgotten conversation is gone from the tracker store already."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from typing import Any, Dict, List
+
+import sqlalchemy as sa
+
+from bot.content.repository import content
+from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
+from bot.records.conversations import EVENTS, transaction
+from bot.records.ratings import FeedbackStore
+from bot.records.unanswered import group_by_terms, unanswered_questions
+
+MOST = 10
+NOT_PATIENTS = ("staff-", "dialogue-")  # conversations tried in the console, scripted runs
+
+
+def _patients(column: sa.sql.ColumnElement) -> sa.sql.ColumnElement:
+    return sa.and_(*(sa.not_(column.startswith(prefix)) for prefix in NOT_PATIENTS))
+
+
+def week_of(timestamp: float) -> str:
+    day = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
+    return (day - dt.timedelta(days=day.weekday())).isoformat()  # the Monday
+
+
+def questions_per_topic_per_week(engine: sa.engine.Engine) -> List[Dict[str, Any]]:
+    """One row per (week, topic): the answers the assistant gave, by the topic of the answer."""
+    query = sa.select(EVENTS.c.timestamp, EVENTS.c.data).where(
+        EVENTS.c.type_name == "bot", EVENTS.c.data.contains('"topic"'), _patients(EVENTS.c.sender_id)
+    )
+    counts: Counter = Counter()
+    with transaction(engine) as connection:
+        for timestamp, data in connection.execute(query):
+            contract = (json.loads(data).get("data") or {}).get("custom") or {}
+            if contract.get("topic") and contract.get("content_id") != "welcome":
+                counts[(week_of(timestamp), contract["topic"])] += 1
+    return [{"week": week, "topic": topic, "questions": n} for (week, topic), n in sorted(counts.items())]
+
+
+def least_helpful(feedback: FeedbackStore) -> List[Dict[str, Any]]:
+    rated = [r for r in feedback.per_item() if r.not_helpful]
+    rated.sort(key=lambda r: (-r.not_helpful, r.content_id))
+    library = content().library
+    return [
+        {
+            "content_id": r.content_id,
+            "title": getattr(library.items.get(r.content_id), "title", r.content_id),
+            "not_helpful": r.not_helpful,
+            "helpful": r.helpful,
+        }
+        for r in rated[:MOST]
+    ]
+
+
+def unanswered_groups(engine: sa.engine.Engine) -> List[Dict[str, Any]]:
+    questions = [q for q in unanswered_questions(engine) if not q.sender_id.startswith(NOT_PATIENTS)]
+    finder = build_pipeline(lexicon_terms(content().library.items.values()))
+    groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
+    return [
+        {"term": group.key, "count": len(group.questions), "questions": [q.text for q in group.questions[:MOST]]}
+        for group in groups[:MOST]
+    ]
