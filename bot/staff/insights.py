@@ -5,6 +5,7 @@ stored (redacted) text; a forgotten conversation is gone from the tracker store 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import Counter
 from typing import Any, Dict, List
@@ -18,7 +19,8 @@ from bot.records.ratings import FeedbackStore
 from bot.records.unanswered import group_by_terms, unanswered_questions
 
 MOST = 10
-NOT_PATIENTS = ("staff-", "dialogue-")  # conversations tried in the console, scripted runs
+# conversations tried in the console, scripted runs, `make eval` and `make bench`
+NOT_PATIENTS = ("staff-", "dialogue-", "eval-", "bench-")
 
 
 def _patients(column: sa.sql.ColumnElement) -> sa.sql.ColumnElement:
@@ -59,9 +61,21 @@ def least_helpful(feedback: FeedbackStore) -> List[Dict[str, Any]]:
     ]
 
 
-def unanswered_groups(engine: sa.engine.Engine) -> List[Dict[str, Any]]:
-    questions = [q for q in unanswered_questions(engine) if not q.sender_id.startswith(NOT_PATIENTS)]
-    finder = build_pipeline(lexicon_terms(content().library.items.values()))
+@functools.lru_cache(maxsize=1)
+def _term_finder():
+    """The content's term matcher, built once per process."""
+    return build_pipeline(lexicon_terms(content().library.items.values()))
+
+
+def unanswered_groups(engine: sa.engine.Engine, containing: str = "") -> List[Dict[str, Any]]:
+    """The largest groups; with `containing`, only the questions with those words in them."""
+    words = containing.lower().split()
+    questions = [
+        q
+        for q in unanswered_questions(engine)
+        if not q.sender_id.startswith(NOT_PATIENTS) and all(word in q.text.lower() for word in words)
+    ]
+    finder = _term_finder()
     groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
     return [
         {"term": group.key, "count": len(group.questions), "questions": [q.text for q in group.questions[:MOST]]}

@@ -13,6 +13,7 @@ conversation and save it as a script, see what patients ask.
     POST /staff/api/try          {"sender"?, "message"}: one message to the assistant
     GET  /staff/api/draft        ?sender=: that conversation as a script, to edit and save
     GET  /staff/api/insights     questions per topic per week, least helpful answers, unanswered
+                                 (?find=words: only the unanswered questions with those words)
 
 Staff pages are same-site only: the sites that may embed the widget get no access here.
 """
@@ -258,5 +259,5 @@ async def _insights(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     per_week = await _in_thread(insights.questions_per_topic_per_week, console.tracker)
     least = await _in_thread(insights.least_helpful, console.feedback)
-    unanswered = await _in_thread(insights.unanswered_groups, console.tracker)
+    unanswered = await _in_thread(insights.unanswered_groups, console.tracker, request.query.get("find", "")[:100])
     return web.json_response({"per_week": per_week, "least_helpful": least, "unanswered": unanswered})

@@ -342,8 +342,12 @@
     return svg;
   }
 
+  let insightsAsked = 0;
+
   async function loadInsights() {
-    const data = await api("GET", "/insights");
+    const asked = ++insightsAsked;
+    const data = await api("GET", `/insights?find=${encodeURIComponent($("#find-input").value)}`);
+    if (asked !== insightsAsked) return; // a later request is on its way: this answer is stale
     $("#per-week-chart").replaceChildren(chart(data.per_week));
     $("#per-week-table tbody").replaceChildren(...data.per_week.map((row) => el("tr", {},
       el("td", { text: row.week }), el("td", { text: row.topic }), el("td", { text: String(row.questions) }))));
@@ -356,6 +360,11 @@
         el("li", {}, `${question} `, tryButton(question, false), " ", tryButton(question, true))))))
       : [el("p", { text: "No unanswered questions." })]));
   }
+
+  $("#find-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadInsights();
+  });
 
   /* "Try it" asks the assistant in the Record screen; "Save as script" also opens the new script. */
   function tryButton(question, save) {
