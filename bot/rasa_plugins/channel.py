@@ -47,7 +47,7 @@ from bot.content.repository import content
 from bot.language.understanding import shared_understanding
 from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
-from bot.records.conversations import events_of, forget
+from bot.records.conversations import events_of, forget, has_user_message
 from bot.records.ratings import FeedbackStore
 from bot.safety.forget_request import asks_to_forget
 from bot.safety.incoming import BadRequest, Incoming, parse_body
@@ -63,8 +63,8 @@ FORGOTTEN, WAIT = "privacy.forgotten", "out_of_scope.wait_for_answer"
 MAX_IN_FLIGHT = 3
 # Rasa leaves Sanic at a 1-hour response timeout (with the API) and 120 s keep-alive.
 SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 60, "KEEP_ALIVE_TIMEOUT": 15}
-PARSE_TIMEOUT_S = 2.0
-LISTEN = "action_listen"  # for the urgent check of a message the assistant could not answer
+PARSE_TIMEOUT_S = 2.0  # for the urgent check of a message the assistant could not answer
+LISTEN = "action_listen"
 
 
 class ChannelReplies:
@@ -212,16 +212,22 @@ class PatientRestInput(RestInput):
         message), except that a message whose id the conversation already has is not handled
         again: the replies stored for it are sent."""
         async with agent.lock_store.lock(message.sender_id):
-            engine = getattr(getattr(agent.tracker_store, "_tracker_store", agent.tracker_store), "engine", None)
-            loop = asyncio.get_running_loop()
-            events = await loop.run_in_executor(None, events_of, engine, message.sender_id) if engine else []
-            replies = stored_replies(events, message.message_id)
+            replies = await self._replies_given(agent, message)
             if replies is None:
                 await agent.processor.handle_message(message)
                 return
             logger.info("A message of conversation %s came again: its stored replies were sent", message.sender_id)
             for reply in replies:
                 await message.output_channel.send_response(message.sender_id, reply)
+
+    async def _replies_given(self, agent: Any, message: UserMessage) -> Optional[List[Dict]]:
+        """The replies stored for this message if the conversation has it already, else None:
+        one indexed lookup; the conversation is read only for a message that came again."""
+        engine, loop = tracker_engine(agent), asyncio.get_running_loop()
+        sender, message_id = message.sender_id, message.message_id
+        if engine is None or not await loop.run_in_executor(None, has_user_message, engine, sender, message_id):
+            return None
+        return stored_replies(await loop.run_in_executor(None, events_of, engine, sender), message_id)
 
     def _turn_done(self, sender: str, turn: asyncio.Future) -> None:
         self._count(sender, -1)
@@ -237,8 +243,7 @@ class PatientRestInput(RestInput):
 
     async def _forget(self, agent: Any, sender: str) -> List[Dict[str, Any]]:
         """Delete the conversation and its ratings, holding the conversation's lock."""
-        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
-        engine = getattr(store, "engine", None)
+        engine = tracker_engine(agent)
         if engine is None:
             logger.error("Cannot forget conversation %s: the tracker store is not SQL", sender)
             return self.replies.fallback(TRY_AGAIN, sender)
@@ -281,6 +286,11 @@ class PatientRestInput(RestInput):
         return redact(text, [(found.start, found.end)]) if found.flag else redacted
 
 
+def tracker_engine(agent: Any) -> Optional[Any]:
+    """The SQL engine of the agent's tracker store (inside Rasa's lock-aware wrapper); None if not SQL."""
+    return getattr(getattr(agent.tracker_store, "_tracker_store", agent.tracker_store), "engine", None)
+
+
 def stored_replies(events: List[Tuple[str, Dict[str, Any]]], message_id: Optional[str]) -> Optional[List[Dict]]:
     """The bot messages stored for the user message `message_id`, in the form the channel sends
     them: from the end of the turn before (a new session's welcome included) to the next user
@@ -291,9 +301,7 @@ def stored_replies(events: List[Tuple[str, Dict[str, Any]]], message_id: Optiona
     previous_user = max((i for i, (kind, _) in enumerate(events[: users[0]]) if kind == "user"), default=None)
     turn_end = -1  # the first message: everything from the conversation's start
     if previous_user is not None:
-        listens = [
-            i for i in range(previous_user, users[0]) if events[i] == ("action", {**events[i][1], "name": LISTEN})
-        ]
+        listens = [i for i in range(previous_user, users[0]) if _ends_turn(events[i])]
         turn_end = listens[0] if listens else previous_user
     replies = []
     for kind, event in events[turn_end + 1 :]:
@@ -305,8 +313,9 @@ def stored_replies(events: List[Tuple[str, Dict[str, Any]]], message_id: Optiona
     return replies
 
 
-def _listens(event: Dict[str, Any]) -> bool:
-    return event.get("name") == LISTEN
+def _ends_turn(kind_event: Tuple[str, Dict[str, Any]]) -> bool:
+    kind, event = kind_event
+    return kind == "action" and event.get("name") == LISTEN
 
 
 def freeze_loaded_objects() -> None:

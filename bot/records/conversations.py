@@ -71,6 +71,21 @@ def events_of(engine: sa.engine.Engine, sender: str) -> List[Tuple[str, Dict[str
         return [(type_name, json.loads(data)) for type_name, data in connection.execute(query)]
 
 
+def has_user_message(engine: sa.engine.Engine, sender: str, message_id: str) -> bool:
+    """Whether the conversation has a patient message with this client-given id (it came again)."""
+    query = (
+        sa.select(EVENTS.c.id)
+        .where(
+            EVENTS.c.sender_id == sender,
+            EVENTS.c.type_name == "user",
+            EVENTS.c.data.contains(f'"message_id": {json.dumps(message_id)}', autoescape=True),
+        )
+        .limit(1)
+    )
+    with transaction(engine) as connection:
+        return connection.execute(query).first() is not None
+
+
 def received(engine: sa.engine.Engine, sender: str, content_id: str) -> bool:
     """Whether the conversation `sender` was answered with the content item `content_id`
     (an answer, not the welcome or small talk): only such an answer can be rated."""
