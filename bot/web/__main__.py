@@ -22,6 +22,7 @@ from bot.records.ratings import FeedbackStore
 from bot.records.schema import SchemaError
 from bot.staff.accounts import StaffStore
 from bot.staff.runs import RunStore
+from bot.staff.sessions import check_key
 from bot.web.server import create_app
 from bot.web.serving import serve
 from bot.web.staff import StaffConsole
@@ -77,7 +78,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             feedback,
             content,
             tracker,
-            key_from(settings.staff_key(), settings.staff_key_file()),
+            check_key(key_from(settings.staff_key(), settings.staff_key_file())),
             settings.dialogues_dir(),
             args.model,
             args.rasa_url.rstrip("/"),
