@@ -82,7 +82,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             settings.dialogues_dir(),
             args.model,
             args.rasa_url.rstrip("/"),
-            settings.webhook_token(),
             secure_cookie=settings.public_url().startswith("https://"),
         )
     except (ContentError, ValueError, OSError, TrackerStoreError, SchemaError) as error:

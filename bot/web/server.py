@@ -29,7 +29,6 @@ import logging
 from pathlib import Path
 from typing import Optional
 
-import aiohttp
 import sqlalchemy as sa
 from aiohttp import web
 
@@ -39,7 +38,7 @@ from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, received
 from bot.records.ratings import FeedbackStore
 from bot.settings import max_message_chars
-from bot.web import security, staff
+from bot.web import rasa_proxy, security, staff
 from bot.web.validation import MAX_BODY_BYTES, ApiError, ChatRequest, FeedbackRequest, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -47,14 +46,10 @@ STATIC_FILES = {"/": "index.html", "/site.css": "site.css", "/widget.js": "widge
 RASA_TIMEOUT_S = 15.0  # below the widget's own 20 s, so the widget hears why
 INTRO_SETTINGS = ("welcome", "disclaimer", "physician_pointer")
 
-RASA_URL = web.AppKey("rasa_url", str)
-RASA_TIMEOUT = web.AppKey("rasa_timeout", float)
-HTTP = web.AppKey("http", aiohttp.ClientSession)
 CONTENT = web.AppKey("content", ContentStore)
 FEEDBACK = web.AppKey("feedback", FeedbackStore)
 TRACKER: web.AppKey[sa.engine.Engine] = web.AppKey("tracker", sa.engine.Engine)
 KEYS = web.AppKey("keys", ConversationKeys)
-WEBHOOK_TOKEN = web.AppKey("webhook_token", str)
 TOKEN_MISSING = "This conversation's token is missing: please reload the page to start a new conversation."
 TOKEN_WRONG = "This conversation's token is not valid: please reload the page to start a new conversation."
 
@@ -78,13 +73,10 @@ def create_app(
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_json_errors])
     security.install(app, guard)
     app[KEYS] = keys
-    app[WEBHOOK_TOKEN] = webhook_token
-    app[RASA_URL] = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
-    app[RASA_TIMEOUT] = rasa_timeout_s
+    rasa_proxy.install(app, rasa_url, rasa_timeout_s, webhook_token)
     app[CONTENT] = content
     app[FEEDBACK] = feedback
     app[TRACKER] = tracker
-    app.cleanup_ctx.append(_http_session)
     for path, name in STATIC_FILES.items():
         app.router.add_get(path, _static_file(STATIC_DIR / name))
     app.router.add_get("/health", _health)
@@ -95,12 +87,6 @@ def create_app(
     if staff_console is not None:
         staff.install(app, staff_console)
     return app
-
-
-async def _http_session(app: web.Application):
-    async with aiohttp.ClientSession() as session:
-        app[HTTP] = session
-        yield
 
 
 def _static_file(path: Path):
@@ -141,25 +127,10 @@ async def _conversation(request: web.Request) -> web.Response:
 async def _chat(request: web.Request) -> web.Response:
     chat = ChatRequest.parse(await read_json(request))
     _admit(request, chat.sender)
-    app = request.app
-    try:
-        async with app[HTTP].post(
-            app[RASA_URL],
-            json={
-                "sender": chat.sender,
-                "message": chat.message,
-                **({"message_id": chat.message_id} if chat.message_id else {}),
-            },
-            headers={"Authorization": f"Bearer {app[WEBHOOK_TOKEN]}"} if app[WEBHOOK_TOKEN] else None,
-            timeout=aiohttp.ClientTimeout(total=app[RASA_TIMEOUT]),
-        ) as response:
-            messages = await response.json() if response.status == 200 else None
-    except asyncio.TimeoutError:
-        raise ApiError(504, "The assistant is taking too long to answer. Please try again.") from None
-    except (aiohttp.ClientError, ValueError):
-        messages = None
-    if not isinstance(messages, list):
-        raise ApiError(502, "The assistant cannot be reached right now. Please try again in a moment.")
+    body = {"sender": chat.sender, "message": chat.message}
+    if chat.message_id:
+        body["message_id"] = chat.message_id
+    messages = await rasa_proxy.ask_rasa(request.app, body)
     return web.json_response(messages)
 
 

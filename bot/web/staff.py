@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
-import aiohttp
 import sqlalchemy as sa
 from aiohttp import web
 
@@ -42,6 +41,7 @@ from bot.staff.accounts import StaffStore
 from bot.staff.runs import RunStore, compare
 from bot.staff.script_files import ScriptConflict, list_files, save_script
 from bot.staff.sessions import COOKIE, LIFETIME_S, make_cookie, staff_name
+from bot.web.rasa_proxy import ask_rasa
 from bot.web.validation import ApiError, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -57,8 +57,7 @@ class StaffConsole:
     key: bytes  # signs the session cookies
     dialogues: Path  # the scripts folder
     model: Path
-    rasa_url: str
-    webhook_token: str = ""
+    rasa_url: str  # the Rasa server the script runs talk to (with the webhook token, if set)
     secure_cookie: bool = False  # https: the cookie is sent over https only
 
     def model_version(self) -> str:
@@ -224,21 +223,7 @@ async def _try(request: web.Request) -> web.Response:
     message, sender = data.get("message"), data.get("sender") or f"staff-{secrets.token_hex(12)}"
     if not isinstance(message, str) or not message.strip() or not isinstance(sender, str):
         raise ApiError(400, "message must be some text.")
-    console = request.app[CONSOLE]
-    headers = {"Authorization": f"Bearer {console.webhook_token}"} if console.webhook_token else None
-    try:
-        async with aiohttp.ClientSession() as session:
-            async with session.post(
-                f"{console.rasa_url}/webhooks/rest/webhook",
-                headers=headers,
-                json={"sender": sender, "message": message},
-                timeout=aiohttp.ClientTimeout(total=30),
-            ) as response:
-                messages = await response.json() if response.status == 200 else None
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-        messages = None
-    if not isinstance(messages, list):
-        raise ApiError(502, "The assistant cannot be reached right now.")
+    messages = await ask_rasa(request.app, {"sender": sender, "message": message})
     return web.json_response({"sender": sender, "messages": messages})
 
 
