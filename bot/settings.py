@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Mapping
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
@@ -17,30 +18,29 @@ def content_dir() -> Path:
     return Path(os.environ.get("SSCBOT_CONTENT_DIR", PROJECT_DIR / "content"))
 
 
-def postgres_url() -> str:
+def postgres_url(environ: Mapping[str, str] = os.environ) -> str:
     """The shared database of a deployment with several replicas (postgresql://user:pw@host/db):
-    conversations (Rasa's SQL tracker store), content and ratings. Empty: SQLite files in var/."""
-    return os.environ.get("SSCBOT_POSTGRES_URL", "")
+    conversations (Rasa's SQL tracker store), content and ratings. Empty: SQLite files in var/.
+    `environ`: another process's environment (the launcher's servers), this one's by default."""
+    return environ.get("SSCBOT_POSTGRES_URL", "")
 
 
-def redis_url() -> str:
+def redis_url(environ: Mapping[str, str] = os.environ) -> str:
     """Redis for the per-conversation lock shared by replicas (redis://host:6379/1); empty:
     Rasa's in-process lock, right for one Rasa server."""
-    return os.environ.get("SSCBOT_REDIS_URL", "")
+    return environ.get("SSCBOT_REDIS_URL", "")
 
 
-def database_url() -> str:
+def database_url(environ: Mapping[str, str] = os.environ) -> str:
     """Where the content store lives: any SQLAlchemy URL; SSCBOT_POSTGRES_URL, else an SQLite file."""
-    return os.environ.get("SSCBOT_DATABASE_URL") or postgres_url() or f"sqlite:///{PROJECT_DIR / 'var' / 'content.db'}"
+    default = f"sqlite:///{PROJECT_DIR / 'var' / 'content.db'}"
+    return environ.get("SSCBOT_DATABASE_URL") or postgres_url(environ) or default
 
 
-def feedback_database_url() -> str:
+def feedback_database_url(environ: Mapping[str, str] = os.environ) -> str:
     """Where the widget's answer ratings are kept: any SQLAlchemy URL; as database_url() by default."""
-    return (
-        os.environ.get("SSCBOT_FEEDBACK_DATABASE_URL")
-        or postgres_url()
-        or f"sqlite:///{PROJECT_DIR / 'var' / 'feedback.db'}"
-    )
+    default = f"sqlite:///{PROJECT_DIR / 'var' / 'feedback.db'}"
+    return environ.get("SSCBOT_FEEDBACK_DATABASE_URL") or postgres_url(environ) or default
 
 
 def widget_origins() -> tuple:

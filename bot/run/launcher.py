@@ -148,13 +148,12 @@ class Assistant:
 
     @property
     def content_url(self) -> str:
-        """This run's content store (settings.database_url() with this run's environment)."""
-        return self.env.get("SSCBOT_DATABASE_URL") or self.env.get("SSCBOT_POSTGRES_URL") or settings.database_url()
+        """This run's content store: the setting, read from the servers' environment."""
+        return settings.database_url(self.env)
 
     @property
     def feedback_url(self) -> str:
-        shared = self.env.get("SSCBOT_POSTGRES_URL")
-        return self.env.get("SSCBOT_FEEDBACK_DATABASE_URL") or shared or settings.feedback_database_url()
+        return settings.feedback_database_url(self.env)
 
     def private_folders(self) -> List[Path]:
         """The folders of this run's files and SQLite databases."""
@@ -212,7 +211,7 @@ class Assistant:
         """This run's tracker store, when not the one in endpoints.yml."""
         if self.config.tracker_db is not None:
             return f"sqlite:///{self.config.tracker_db}"
-        return self.env.get("SSCBOT_POSTGRES_URL") or None
+        return settings.postgres_url(self.env) or None
 
     def rasa_server_args(self) -> List[str]:
         """Loopback; the HTTP API only with a token or JWT; CORS only for the listed origins."""
@@ -251,7 +250,7 @@ class Assistant:
         data = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
         action_url = self.config.action_endpoint or f"{self.config.action_url}/webhook"
         data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": action_url}
-        postgres, redis = self.env.get("SSCBOT_POSTGRES_URL"), self.env.get("SSCBOT_REDIS_URL")
+        postgres, redis = settings.postgres_url(self.env), settings.redis_url(self.env)
         if self.config.tracker_db is not None:
             data["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(self.config.tracker_db)}
         elif postgres:
