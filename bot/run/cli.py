@@ -66,18 +66,29 @@ def _shown_url(url: str) -> str:
         return "an invalid URL"
 
 
+def _model_missing(model: Path) -> bool:
+    if model.exists():
+        return False
+    print(f"No trained model at {model}: run `make train` first.", file=sys.stderr)
+    return True
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and Ctrl-C (even when started in the background) stop the servers in order."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _run(args: argparse.Namespace) -> int:
     if _settings_check():
         return 2
-    if not args.model.exists():
-        print(f"No trained model at {args.model}: run `make train` first.", file=sys.stderr)
+    if _model_missing(args.model):
         return 2
     config = AssistantConfig(
         rasa_port=args.port, action_port=args.action_port, web_port=args.web_port, model=args.model
     )
     assistant = Assistant(config)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even if started in the background
+    _stop_on_signals()
     try:
         assistant.load_content()  # bad content stops it here, before any server or port
         print("Starting the action server, the Rasa server and the chat widget ...", flush=True)
@@ -197,15 +208,13 @@ def _shell(args: argparse.Namespace) -> int:
 
 def _cluster(args: argparse.Namespace) -> int:
     """PostgreSQL, Redis, nginx, N Rasa servers and N action servers, and the widget; Ctrl-C stops all."""
-    if not args.model.exists():
-        print(f"No trained model at {args.model}: run `make train` first.", file=sys.stderr)
+    if _model_missing(args.model):
         return 2
     folder = settings.PROJECT_DIR / "var" / "cluster"
     cluster = Cluster(
         ClusterConfig(folder, "cluster", args.replicas, args.port, args.action_port, args.web_port, args.model)
     )
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _stop_on_signals()
     try:
         print(f"Starting PostgreSQL, Redis, nginx and {args.replicas} replicas ...", flush=True)
         cluster.start()
