@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, Optional
 from aiohttp import web
 
 from bot.records.ratings import RATINGS
+from bot.safety.incoming import MESSAGE_ID
 from bot.settings import max_message_chars
 
 MAX_BODY_BYTES = 8 * 1024
@@ -65,7 +66,7 @@ class ChatRequest:
         if len(message) > limit:
             raise ApiError(413, f"Your message is too long: please use at most {limit} characters.")
         message_id = data.get("message_id")
-        if message_id is not None and not (isinstance(message_id, str) and SENDER_PATTERN.fullmatch(message_id)):
+        if message_id is not None and not (isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)):
             raise ApiError(400, "message_id must be 8 to 64 letters, digits, '-' or '_'.")
         return cls(_sender(data), message.strip(), message_id)
 
