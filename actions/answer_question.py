@@ -11,46 +11,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ContentAction, entity_value, entity_values, question_text
 from actions.content_client import content_store
 from bot.content.files import ContentItem
+from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES
 from bot.language.question_focus import asks_for_treatment, reads_as_follow_up
 from bot.names import (
     ASKED_ITEM,
     CONCEPT_SLOT,
     CONTENT_ID,
-    CURE,
-    DEFINITION,
-    DESCRIBE_SYMPTOM,
     GENERAL_CONCEPTS,
-    MANIFESTATION,
     NOT_UNDERSTOOD_ITEM,
     QUESTION_TYPE_SLOT,
-    REFRACTORY,
-    STANDARD_MEDICINES,
-    TERM,
-    TREATMENT,
-    TREATMENT_ENTITY,
-    TREATMENT_PURPOSE,
-    WHAT_IS_SSC,
+    VERDICT,
 )
 
-# What kind of item each question intent wants about a concept.
-QUESTION_TYPES = {
-    TREATMENT: "treatments",
-    TREATMENT_PURPOSE: "definition",
-    DEFINITION: "definition",
-    DESCRIBE_SYMPTOM: "treatments",
-}
-# Questions with one fixed answer.
-FIXED_ANSWERS = {
-    WHAT_IS_SSC: "what_is_ssc.overview",
-    REFRACTORY: "what_is_refractory.overview",
-    STANDARD_MEDICINES: "standard_immunosuppressants.overview",
-    CURE: "what_is_ssc.cure",
-}
-# Which entity names the concept, by question type, when a message names several.
-ENTITY_ORDER = {
-    "treatments": (MANIFESTATION, TERM, TREATMENT_ENTITY),
-    "definition": (TREATMENT_ENTITY, MANIFESTATION, TERM),
-}
 MAX_ALSO_NAMED = 2
 # A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
 SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
@@ -65,6 +37,9 @@ class ActionAnswerQuestion(ContentAction):
     ) -> List[Dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         question_type = QUESTION_TYPES.get(intent or "") or tracker.get_slot(QUESTION_TYPE_SLOT) or "treatments"
+        options = self._options(tracker)
+        if options:
+            return self.ask_back(dispatcher, options)
         item = self._choose(tracker, intent, question_type)
         item, lead = self.about_named(tracker, item) if item is not None else (None, None)
         kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
@@ -82,7 +57,8 @@ class ActionAnswerQuestion(ContentAction):
         """The item asked for: a button's item, a fixed answer, or the concept the message names;
         the remembered concept only when the message names none and reads as a follow-up."""
         store = content_store()
-        content_id = entity_value(tracker, CONTENT_ID) or tracker.latest_message.get(ASKED_ITEM)
+        verdict = tracker.latest_message.get(VERDICT) or {}
+        content_id = entity_value(tracker, CONTENT_ID) or tracker.latest_message.get(ASKED_ITEM) or verdict.get("item")
         if content_id:
             return store.item(content_id)
         if intent in FIXED_ANSWERS:
@@ -94,6 +70,14 @@ class ActionAnswerQuestion(ContentAction):
         if concept in GENERAL_CONCEPTS and question_type == "treatments" and not asks_for_treatment(question):
             question_type = "overview"  # "I have had scleroderma for years, any information?"
         return store.find(concept, question_type) if concept else None
+
+    @staticmethod
+    def _options(tracker: Tracker) -> List[ContentItem]:
+        """The items to offer when the understanding was unsure (bot.language.verdict); none for a button."""
+        if entity_value(tracker, CONTENT_ID):
+            return []
+        offered = (tracker.latest_message.get(VERDICT) or {}).get("options") or []
+        return [item for item in map(content_store().item, offered) if item is not None]
 
     @staticmethod
     def _also_named(tracker: Tracker, answered: ContentItem, question_type: str) -> List[ContentItem]:

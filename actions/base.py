@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content_client import content_store, safety_texts, term_finder
 from bot.content.files import ContentItem
-from bot.content.replies import item_messages
+from bot.content.replies import clarify_messages, item_messages
 from bot.language.pipeline import find_terms
 from bot.language.question_focus import question_in
-from bot.names import EXPLAINED_SLOT, FOCUS, NAME, OTHER_QUESTIONS, TREATMENT_ENTITY
+from bot.names import EXPLAINED_SLOT, FOCUS, NAME, OTHER_QUESTIONS, SOMETHING_ELSE_ITEM, TREATMENT_ENTITY
 
 MAX_TERM_BUTTONS = 2
 UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
@@ -69,6 +69,12 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id, also_asked):
             dispatcher.utter_message(**message)
         return [SlotSet(EXPLAINED_SLOT, sorted(explained))] if explained != before else []
+
+    def ask_back(self, dispatcher: CollectingDispatcher, options: List[ContentItem]) -> List[Dict[str, Any]]:
+        """ "Do you mean ...?" with `options` and "Something else"."""
+        for message in clarify_messages(options, self.item(SOMETHING_ELSE_ITEM), safety_texts()):
+            dispatcher.utter_message(**message)
+        return []
 
     @staticmethod
     def about_named(tracker: Tracker, item: ContentItem) -> Tuple[ContentItem, Optional[str]]:

@@ -38,12 +38,19 @@ EXPLAINED_SLOT = "explained"
 FOCUS = "focus"
 OTHER_QUESTIONS = "other_questions"  # the questions of the message after the first
 ASKED_ITEM = "asked_item"  # the content item whose `asked_as` phrase the question uses
+ITEM_RANKING = "item_ranking"  # [{"content_id", "score"}]: the item ranker's best items, best first
+# The one decision about the message (bot.language.verdict): the rule that decided, the item or the
+# options to ask back with; the actions and the channel read it and decide nothing again.
+VERDICT = "verdict"
 
 # Content items the code sends by id (content/)
 URGENT_ITEM = "emergency.urgent"  # the urgent advice for any urgent message
 NOT_UNDERSTOOD_ITEM = "out_of_scope.not_understood"
 NOT_COVERED_ITEM = "out_of_scope.not_covered"
 ENGLISH_ONLY_ITEM = "out_of_scope.english_only"
+SOMETHING_ELSE_ITEM = "out_of_scope.something_else"  # the last button of an ask-back
+OTHER_CONDITION_ITEM = "out_of_scope.other_condition"  # a question about another disease
+PREGNANCY_ITEM = "out_of_scope.pregnancy"
 WELCOME = "welcome"  # the content id of the conversation's opening contract (content/disclaimer.yml)
 
 # A concept named in nearly every message: on its own it does not say what is asked.

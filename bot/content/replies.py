@@ -13,7 +13,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from bot.content.files import ContentItem
 
-KINDS = ("answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk")
+KINDS = ("answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk", "clarify")
+DO_YOU_MEAN = "Do you mean one of these?"
 BUTTON_INTENT = "ask_definition"
 ALSO_ASKED = "You also asked: "
 MAX_QUESTION_TITLE = 80
@@ -64,7 +65,7 @@ def payload(
         "content_id": content_id or (item.id if item else None),
         "title": item.title if item else None,
         "source": source,
-        "disclaimer": kind != "smalltalk",
+        "disclaimer": kind not in ("smalltalk", "clarify"),
     }
 
 
@@ -93,6 +94,19 @@ def item_messages(
     if buttons:
         text_message["buttons"] = buttons
     return [text_message, {"json_message": payload(item, kind, texts, topic, content_id)}]
+
+
+def clarify_messages(
+    options: List[ContentItem], something_else: ContentItem, texts: SafetyTexts
+) -> List[Dict[str, Any]]:
+    """Asking back when unsure: "Do you mean ...?" with the options, best first, as buttons
+    and "Something else"; the contract's `topic` is the best guess's."""
+    buttons = [button_for(item) for item in options + [something_else]]
+    contract = {
+        **payload(None, "clarify", texts, topic=options[0].topic),
+        "options": [{"content_id": i.id, "topic": i.topic, "title": i.title} for i in options],
+    }
+    return [{"text": DO_YOU_MEAN, "buttons": buttons}, {"json_message": contract}]
 
 
 def welcome_messages(setting) -> List[Dict[str, Any]]:

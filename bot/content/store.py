@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
 
 from bot.content.files import ContentItem, ContentLibrary
+from bot.content.questions import find_item
 from bot.records.schema import exclusive, require, upgrade
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
@@ -157,12 +158,7 @@ class ContentStore:
 
     def find(self, concept: str, answers: str) -> Optional[ContentItem]:
         """The item answering `answers` about `concept`, else the concept's definition."""
-        matches = [i for i in self._items.values() if i.concept == concept]
-        for wanted in (answers, "definition"):
-            for item in matches:
-                if item.answers == wanted:
-                    return item
-        return matches[0] if matches else None
+        return find_item(self._items.values(), concept, answers)
 
     def related(self, item: ContentItem) -> List[ContentItem]:
         return [self._items[r] for r in item.related if r in self._items]

@@ -74,6 +74,12 @@ def _contract_field(name: str):
     return check
 
 
+def _offers(expected: Any, reply: BotTurn, contract: Dict[str, Any]) -> List[Check]:
+    """Asked back ("Do you mean ...?") with each of these content items among the options."""
+    offered = [str(o.get("content_id")) for o in contract.get("options") or []]
+    return [Check("offers", item, offered, item in offered) for item in _as_list(expected)]
+
+
 def _disclaimer(expected: Any, reply: BotTurn, contract: Dict[str, Any]) -> List[Check]:
     actual = bool(contract.get("disclaimer"))
     return [Check("disclaimer", expected, actual, actual == expected)]
@@ -88,6 +94,7 @@ CHECKS = {
     "topic": _contract_field("topic"),
     "kind": _contract_field("kind"),
     "content_id": _contract_field("content_id"),
+    "offers": _offers,
     "says": _says,
     "not_says": _not_says,
     "buttons": _buttons,

@@ -108,6 +108,7 @@ EXPECTATIONS: Dict[str, Callable[[Any], Optional[str]]] = {
     "topic": _one_of(TOPICS),
     "kind": _one_of(KINDS),
     "content_id": _text,
+    "offers": _texts,
     "says": _texts,
     "not_says": _texts,
     "buttons": _texts,

@@ -39,7 +39,7 @@ def _eval(args: argparse.Namespace) -> int:
     print(f"Reports: {args.report / 'eval.txt'}, {args.report / 'eval.html'}")
     for scores in parts:
         for line in scores.unmet():
-            print(f"{scores.part}: target of issue #13 not met: {line}", file=sys.stderr)
+            print(f"{scores.part}: target of issue #20 not met: {line}", file=sys.stderr)
     failures = [
         line for scores in parts if scores.part == HELD_OUT for line in gate_failures(scores, load_gate(args.sets))
     ]

@@ -12,7 +12,9 @@ from bot.evaluation.metrics import TARGETS, Outcome, Scores
 
 LABELS = {
     "topic_accuracy": "topic accuracy",
-    "content_accuracy": "content-item accuracy",
+    "content_top1": "content item, top-1",
+    "content_top3": "content item, top-3",
+    "ask_back_rate": "asking back",
     "urgent_recall": "urgent recall",
     "false_urgent_rate": "false urgent rate",
     "guardrail_false_rate": "guardrail false rate",
@@ -39,7 +41,7 @@ def _miss_line(outcome: Outcome) -> str:
     want = ", ".join(q.topics) + (f" | {', '.join(q.content_ids)}" if q.content_ids else "")
     flags = (" URGENT" if q.urgent else "") + (" ADVICE" if q.asks_advice else "")
     text = " ".join(q.text.split())
-    got = f"{r.topic or '-'} / {r.kind or '-'} / {r.content_id or '-'}"
+    got = f"{r.topic or '-'} / {r.kind or '-'} / {r.content_id or ', '.join(r.options) or '-'}"
     return f"  {q.id}{flags}: {text[:160]}\n      wanted {want}\n      got    {got}"
 
 

@@ -21,6 +21,7 @@ def reply_of(turn: BotTurn) -> Reply:
         content_id=str(contract.get("content_id") or ""),
         title=str(contract.get("title") or ""),
         text=turn.text,
+        options=tuple(str(o.get("content_id")) for o in contract.get("options") or []),
     )
 
 

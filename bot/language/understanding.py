@@ -17,7 +17,7 @@ from bot.content.repository import content
 from bot.language.pipeline import TermMatch, build_pipeline, lexicon_terms, phrase_pattern, terms_in
 from bot.language.question_focus import Focus, focus_of
 from bot.language.text import plain_quotes
-from bot.names import MANIFESTATION, NAME, TREATMENT_ENTITY
+from bot.names import MANIFESTATION, NAME, PREGNANCY_ITEM, TREATMENT_ENTITY
 from bot.safety.red_flags import Detection, RedFlagDetector
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -53,8 +53,8 @@ class Understanding:
         return Analysis(terms, self.red_flags.detect(doc), focus, self._asked(doc, focus, terms))
 
     def _asked(self, doc: Doc, focus: Focus, terms: List[TermMatch]) -> Optional[str]:
-        """The item whose `asked_as` phrase the question uses (the first found, the longest at
-        one place), where it fits what the question names:
+        """The item whose `asked_as` phrase the question uses (pregnancy before any other, then
+        the first found, the longest at one place), where it fits what the question names:
         - a question about SSc itself ("is it hereditary?") names no condition or medicine;
         - one about a medicine ({name}: "side effects of CellCept") names no condition, or a medicine;
         - the honest "not covered" replies (pregnancy, diet ...) fit whatever is named."""
@@ -75,7 +75,8 @@ class Understanding:
             if focus.covers(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
         ]
         found = [f for f in found if fits(f[2])]
-        return min(found)[2] if found else None
+        # Pregnancy, breastfeeding or trying for a baby is what the question is about, whatever else it asks.
+        return min(found, key=lambda f: (f[2] != PREGNANCY_ITEM, f))[2] if found else None
 
 
 def shared_understanding(content_dir: Optional[Path] = None) -> Understanding:

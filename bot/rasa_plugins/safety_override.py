@@ -7,7 +7,8 @@ In this order, the first that applies:
 - a red flag found by the deterministic layer -> `report_urgent_symptom`;
 - a dose, medicine-change or diagnosis question (read in the message's question,
   bot.language.question_focus) -> `ask_personal_advice`, also when only the classifier
-  thought it urgent;
+  thought it urgent; but a question about pregnancy, breastfeeding or trying for a baby
+  that asks no dose gets the pregnancy reply;
 - a message in another language, or with no words at all (emoji only), that the
   classifier did not think urgent -> `nlu_fallback`, with `language` (`other` /
   `no_words`) for the reply to say so;
@@ -32,6 +33,7 @@ In this order, the first that applies:
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, List, Optional
 
@@ -47,15 +49,21 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.content.questions import FIXED_ANSWERS, QUESTION_TYPES
+from bot.content.repository import content
 from bot.language.detect import LANGUAGE, not_english
+from bot.language.item_examples import item_asked_for, rankable
+from bot.language.item_ranking import NONE, Ranked
 from bot.language.question_focus import (
     asks_for_definition,
     asks_for_treatment,
     is_question,
     is_short,
     question_in,
+    reads_as_follow_up,
     refers_back,
 )
+from bot.language.verdict import AGREE, ASK_BACK, NAMED, RANKED, choose_item
 from bot.names import (
     ASKED_ITEM,
     CURE,
@@ -63,10 +71,12 @@ from bot.names import (
     FOCUS,
     FOLLOW_UP,
     GENERAL_CONCEPTS,
+    ITEM_RANKING,
     MANIFESTATION,
     NOT_UNDERSTOOD,
     OUT_OF_SCOPE,
     PERSONAL_ADVICE,
+    PREGNANCY_ITEM,
     RED_FLAG,
     SMALL_TALK,
     STANDARD_MEDICINES,
@@ -74,11 +84,14 @@ from bot.names import (
     TREATMENT,
     TREATMENT_ENTITY,
     URGENT,
+    VERDICT,
     WHAT_IS_SSC,
 )
 from bot.rasa_plugins.component_base import UntrainedComponent
 from bot.rasa_plugins.term_extractor import RED_FLAG_SET_ASIDE
 from bot.safety.guardrails import guardrail_reason
+
+logger = logging.getLogger(__name__)
 
 DEFINITION_WORDS = {"what", "is", "are", "whats", "what's", "a", "an", "the", "explain", "define", "mean", "means"}
 SURE = 0.5  # an out-of-scope verdict below this, on a message that names nothing, is "not understood"
@@ -88,16 +101,62 @@ NO_MEDICAL_QUESTION = NO_ANSWER | SMALL_TALK
 # Intents with one general answer: a condition named in the question is the more specific one.
 GENERAL_ANSWERS = {WHAT_IS_SSC, STANDARD_MEDICINES, CURE}
 NAMED_THINGS = (MANIFESTATION, TREATMENT_ENTITY, TERM)
+# Intents whose rule runs action_answer_question (data/rules/medical_questions.yml).
+ANSWERING = {*QUESTION_TYPES, *FIXED_ANSWERS, FOLLOW_UP}
+RANKED_RULES = {AGREE, RANKED, NAMED, ASK_BACK}  # the rules of bot.language.verdict that answer or ask back
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyOverride(UntrainedComponent):
+    def __init__(self, config: Dict[str, Any]) -> None:
+        super().__init__(config)
+        self.items = rankable(content().library)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = self._safe_intent(message)
             if intent is not None:
                 message.set(INTENT, {INTENT_NAME_KEY: intent, "confidence": 1.0}, add_to_output=True)
+            verdict = self._verdict(message, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
+            if verdict["rule"] in RANKED_RULES and verdict["intent"] not in ANSWERING:
+                message.set(INTENT, {INTENT_NAME_KEY: DEFINITION, "confidence": 1.0}, add_to_output=True)
+            message.set(VERDICT, verdict, add_to_output=True)
+            logger.info("verdict: rule %s, item %s, options %s", verdict["rule"], verdict["item"], verdict["options"])
         return messages
+
+    def _verdict(self, message: Message, intent: Optional[str]) -> Dict[str, Any]:
+        """The one decision about the message (bot.names.VERDICT): which rule decided, and the
+        item to answer with or the items to offer (bot.language.verdict)."""
+        text = message.get(TEXT) or ""
+        entities = message.get(ENTITIES) or []
+        flag = next((e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG), None)
+        question = _question(message)
+        decided: Dict[str, Any] = {"intent": intent, "red_flag": flag, "item": None, "options": []}
+        if text.startswith("/"):
+            return {**decided, "rule": "button"}
+        if flag:
+            return {**decided, "rule": "red_flag"}
+        if intent == PERSONAL_ADVICE:
+            return {**decided, "rule": "guardrail"}
+        if message.get(LANGUAGE):
+            return {**decided, "rule": "language"}
+        if message.get(ASKED_ITEM):
+            return {**decided, "rule": "asked_as", "item": message.get(ASKED_ITEM)}
+        focus = message.get(FOCUS) or {}
+        named = {
+            e[ENTITY_ATTRIBUTE_TYPE]: str(e.get(ENTITY_ATTRIBUTE_VALUE))
+            for e in reversed(entities)
+            if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS
+            and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
+        }
+        if intent == FOLLOW_UP or (not named and reads_as_follow_up(question) and refers_back(question)):
+            return {**decided, "rule": "follow_up"}
+        ranking = [Ranked(r["content_id"], r["score"]) for r in message.get(ITEM_RANKING) or []]
+        specific = {entity: value for entity, value in named.items() if value not in GENERAL_CONCEPTS}
+        named_item = item_asked_for(intent, None, specific, self.items)
+        named_item = named_item if named_item != NONE else None
+        choice = choose_item(ranking, named_item, intent in ANSWERING or bool(specific), MANIFESTATION in specific)
+        return {**decided, **choice.as_dict()}
 
     @classmethod
     def _safe_intent(cls, message: Message) -> Optional[str]:
@@ -106,8 +165,9 @@ class SafetyOverride(UntrainedComponent):
         question = _question(message)
         if any(e.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG for e in entities):
             return URGENT
-        if guardrail_reason(question, {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}):
-            return PERSONAL_ADVICE
+        reason = guardrail_reason(question, {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities})
+        if reason and (reason == "dose" or message.get(ASKED_ITEM) != PREGNANCY_ITEM):
+            return PERSONAL_ADVICE  # a pregnancy question gets the pregnancy reply unless it asks for a dose
         language = not_english(message.get(TEXT)) if predicted != URGENT else None
         if language:
             message.set(LANGUAGE, language, add_to_output=True)

@@ -44,16 +44,23 @@ def test_figures():
                                                                                 "guardrail.dose")),
         Outcome(question("E", topics=("out_of_scope",), content_ids=()), Reply("guardrail", "guardrail",
                                                                                "guardrail.diagnosis")),
+        # asked back, the right item second among the options: a top-1 miss, a top-3 hit
+        Outcome(question("F"), Reply("skin", "clarify", "", options=("skin.overview", "skin.calcinosis_treatments"))),
+        # asked back without the right item
+        Outcome(question("G"), Reply("vascular", "clarify", "", options=("vascular.overview",))),
     ]
     scores = score("heldout", outcomes)
-    assert scores.counts["topic_accuracy"] == (3, 5)
-    assert scores.counts["content_accuracy"] == (2, 3)  # A yes, B no, D: the guardrail is right for advice
+    assert scores.counts["topic_accuracy"] == (4, 7)
+    assert scores.counts["content_top1"] == (2, 5)  # A yes, B no, D: the guardrail is right for advice; F, G no
+    assert scores.counts["content_top3"] == (3, 5)  # ... and F
+    assert scores.counts["ask_back_rate"] == (2, 7)
     assert scores.counts["urgent_recall"] == (1, 1)
-    assert scores.counts["false_urgent_rate"] == (0, 4)
-    assert scores.counts["guardrail_false_rate"] == (1, 3)  # A, B, E are education questions; E got it
-    assert [m.question.id for m in scores.misses()] == ["B", "E"]
-    assert scores.per_topic()["skin"] == (1.0, 0.5, 2)
-    assert scores.confusion()[("skin", "vascular")] == 1
-    assert gate_failures(scores, {"topic_accuracy": {"min": 0.6}, "guardrail_false_rate": {"max": 0.3}}) == [
-        "heldout guardrail_false_rate 33.3% (1/3) is above 30.0%"]
-    assert any(line.startswith("topic_accuracy 60.0%") for line in scores.unmet())
+    assert scores.counts["false_urgent_rate"] == (0, 6)
+    assert scores.counts["guardrail_false_rate"] == (1, 5)  # A, B, E, F, G are education questions; E got it
+    assert [m.question.id for m in scores.misses()] == ["B", "E", "F", "G"]
+    assert scores.per_topic()["skin"] == (1.0, 0.5, 4)
+    assert scores.confusion()[("skin", "vascular")] == 2
+    assert gate_failures(scores, {"topic_accuracy": {"min": 0.6}, "guardrail_false_rate": {"max": 0.1}}) == [
+        "heldout topic_accuracy 57.1% (4/7) is below 60.0%", "heldout guardrail_false_rate 20.0% (1/5) is above 10.0%"]
+    assert any(line.startswith("topic_accuracy 57.1%") for line in scores.unmet())
+    assert any(line.startswith("ask_back_rate 28.6%") for line in scores.unmet())

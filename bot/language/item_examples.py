@@ -1,0 +1,105 @@
+"""The examples the item ranker (bot.language.item_ranking) learns from, each labelled with
+a content item or NONE:
+- each item's own wording: its title, its answer and the `asked_as` phrases;
+- patients' ways of asking for each item, written from the article and the development
+  questions (data/items/*.yml);
+- the NLU examples (data/nlu/), labelled with the item their intent and named concept
+  ask for (bot.content.questions); small talk and other subjects are NONE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from bot.content.files import ContentError, ContentItem, ContentLibrary, read_yaml
+from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES, find_item
+from bot.language.item_ranking import NONE
+from bot.language.understanding import Analysis, Understanding
+from bot.names import OTHER_CONDITION_ITEM, OUT_OF_SCOPE, SMALL_TALK
+
+NO_ITEM_INTENTS = SMALL_TALK | {OUT_OF_SCOPE}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    concepts: Tuple[str, ...]  # what the lexicon finds in it
+    label: str
+
+
+def rankable(library: ContentLibrary) -> Dict[str, ContentItem]:
+    """The items the ranker may choose: every answer, and the honest replies to common
+    questions (`asked_as`) and to questions about another disease; never urgent advice, a
+    refusal or a system message."""
+    return {
+        item.id: item
+        for item in library.items.values()
+        if item.answers != "safety" or (item.topic == OUT_OF_SCOPE and item.asked_as) or item.id == OTHER_CONDITION_ITEM
+    }
+
+
+def concepts_in(analysis: Analysis) -> Tuple[str, ...]:
+    """The concepts the lexicon found, those of the question first, without repeats."""
+    ordered = sorted(analysis.terms, key=lambda t: not analysis.focus.covers(t.start, t.end))
+    return tuple(dict.fromkeys(t.value for t in ordered))
+
+
+def read_written_examples(folder: Path, items: Dict[str, ContentItem]) -> List[Tuple[str, str]]:
+    """(text, item id) from every file of `folder`; an unknown item fails naming file and item."""
+    pairs: List[Tuple[str, str]] = []
+    for path in sorted(folder.glob("*.yml")):
+        data = read_yaml(path) or {}
+        for item_id, texts in (data.get("items") or {}).items():
+            if item_id not in items:
+                raise ContentError(str(path), "not a content item the ranker may choose", item_id)
+            pairs.extend((str(text), item_id) for text in texts or [])
+    return pairs
+
+
+def own_wording(item: ContentItem) -> List[str]:
+    return [item.title, item.answer, *(phrase.replace("...", " ") for phrase in item.asked_as)]
+
+
+def item_asked_for(
+    intent: Optional[str], asked: Optional[str], named: Dict[str, str], items: Dict[str, ContentItem]
+) -> Optional[str]:
+    """The item a message asks for by its intent and the concepts its question names
+    (`named`: entity type -> the first concept of that type); NONE for small talk and other
+    subjects; None when it asks for no item of its own (urgent, advice, follow-ups)."""
+    if asked in items:
+        return asked
+    if intent in FIXED_ANSWERS:
+        return FIXED_ANSWERS[intent]
+    if intent in NO_ITEM_INTENTS:
+        return NONE
+    if intent not in QUESTION_TYPES:
+        return None
+    question_type = QUESTION_TYPES[intent]
+    concept = next((named[e] for e in ENTITY_ORDER[question_type] if e in named), None)
+    found = find_item(items.values(), concept, question_type) if concept else None
+    return found.id if found is not None else None
+
+
+def nlu_label(intent: Optional[str], analysis: Analysis, items: Dict[str, ContentItem]) -> Optional[str]:
+    named = {t.entity: t.value for t in reversed(analysis.terms) if analysis.focus.covers(t.start, t.end)}
+    return item_asked_for(intent, analysis.asked, named, items)
+
+
+def training_examples(
+    library: ContentLibrary,
+    understanding: Understanding,
+    nlu: Iterable[Tuple[str, Optional[str]]],
+    written: Path,
+) -> List[Example]:
+    items = rankable(library)
+    pairs: List[Tuple[str, str]] = [(text, item.id) for item in items.values() for text in own_wording(item)]
+    pairs += read_written_examples(written, items)
+    examples = [Example(text, concepts_in(understanding.analyse(text)), label) for text, label in pairs]
+    for text, intent in nlu:
+        analysis = understanding.analyse(text)
+        label = nlu_label(intent, analysis, items)
+        if label is not None:
+            examples.append(Example(text, concepts_in(analysis), label))
+    return examples

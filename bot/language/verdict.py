@@ -1,0 +1,69 @@
+"""Which content item answers a message, or which to offer when unsure: decided once, in
+the NLU step, from the item ranker's scores (bot.language.item_ranking) and the item the
+message's intent and named concept ask for (bot.content.questions).
+
+The rules, in order; the first that applies decides, and its name goes with the verdict:
+- `agree`: the ranker's best item is the one the named concept asks for;
+- `ranked`: the ranker is sure of its best item (surer where the question names a concept);
+  a question about another disease needs no more than that where it names no condition
+  of the article (a medicine it names is not what the question is about);
+- `named`: the named concept's item is among the ranker's best three;
+- `ask_back`: the message asks a medical question (an answering intent, or a concept
+  named) and the ranker finds items worth offering, but none is sure: "Do you mean ...?"
+  with up to three of them;
+- `no_item`: nothing fits: the intent's own reply (small talk, "not covered" ...).
+Urgent advice, refusals and the honest replies to `asked_as` questions are decided before
+this, by the deterministic layers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+from bot.language.item_ranking import NONE, Ranked
+from bot.names import OTHER_CONDITION_ITEM
+
+SURE = 0.2  # the ranker's best item at or above this is answered directly, where nothing is named
+OVERRULE = 0.6  # ... and at or above this over the item of a concept the question names
+WORTH_OFFERING = 0.05  # an item scored below this is not offered
+NONE_DECIDES = 0.5  # "no item" scored at or above this, and above the best item: nothing is offered
+MAX_OPTIONS = 3
+
+AGREE, RANKED, NAMED, ASK_BACK, NO_ITEM = "agree", "ranked", "named", "ask_back", "no_item"
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    rule: str
+    item: Optional[str] = None  # answer with this item
+    options: Tuple[str, ...] = ()  # or ask back with these, best first
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"rule": self.rule, "item": self.item, "options": list(self.options)}
+
+
+def choose_item(
+    ranking: Sequence[Ranked], named_item: Optional[str], medical: bool, names_condition: bool = False
+) -> ItemChoice:
+    """`named_item`: the item the intent and the concept the question names ask for;
+    `medical`: the message asks a medical question (by its intent, or by naming a concept);
+    `names_condition`: the question names a condition the article covers."""
+    items = [r for r in ranking if r.content_id != NONE]
+    none = next((r.score for r in ranking if r.content_id == NONE), 0.0)
+    best = items[0] if items else None
+    if best is not None and best.content_id == named_item:
+        return ItemChoice(AGREE, named_item)
+    other_condition = best is not None and best.content_id == OTHER_CONDITION_ITEM and not names_condition
+    if best is not None and best.score >= (SURE if named_item is None or other_condition else OVERRULE):
+        return ItemChoice(RANKED, best.content_id)
+    top_three = [r.content_id for r in items[:MAX_OPTIONS]]
+    if named_item is not None and named_item in top_three:
+        return ItemChoice(NAMED, named_item)
+    offered = [r.content_id for r in items if r.score >= WORTH_OFFERING][: MAX_OPTIONS - bool(named_item)]
+    offered += [named_item] if named_item else []
+    if offered == [named_item]:
+        return ItemChoice(NAMED, named_item)  # nothing else worth offering
+    if medical and offered and not (none >= NONE_DECIDES and (best is None or none > best.score)):
+        return ItemChoice(ASK_BACK, options=tuple(offered[:MAX_OPTIONS]))
+    return ItemChoice(NO_ITEM)
