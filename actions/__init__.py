@@ -10,10 +10,18 @@ without a reply later. Importing the package does nothing else than define the a
 
 def check_content() -> None:
     """Raise (LookupError, or the database's error) when the actions cannot answer from the store."""
-    from actions.answer_question import FIXED_ANSWERS
     from actions.content_client import check_items_exist, red_flag_replies
     from actions.fallbacks import ActionOutOfScope
-    from bot.names import ENGLISH_ONLY_ITEM, NOT_UNDERSTOOD_ITEM, URGENT_ITEM
+    from bot.content.questions import FIXED_ANSWERS
+    from bot.names import (
+        ENGLISH_ONLY_ITEM,
+        NOT_UNDERSTOOD_ITEM,
+        NOTHING_MORE_ITEM,
+        OTHER_CONDITION_ITEM,
+        PREGNANCY_ITEM,
+        SOMETHING_ELSE_ITEM,
+        URGENT_ITEM,
+    )
     from bot.safety.guardrails import GUARDRAIL_ITEMS
 
     check_items_exist(
@@ -21,6 +29,10 @@ def check_content() -> None:
             *FIXED_ANSWERS.values(),
             NOT_UNDERSTOOD_ITEM,
             ENGLISH_ONLY_ITEM,
+            NOTHING_MORE_ITEM,
+            OTHER_CONDITION_ITEM,
+            PREGNANCY_ITEM,
+            SOMETHING_ELSE_ITEM,
             ActionOutOfScope.item_id,
             URGENT_ITEM,
             *GUARDRAIL_ITEMS,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, entity_value, entity_values, question_text
+from actions.base import ContentAction, answered_items, entity_value, entity_values, question_text
 from actions.content_client import content_store
 from bot.content.files import ContentItem
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES
@@ -19,11 +20,13 @@ from bot.names import (
     CONTENT_ID,
     GENERAL_CONCEPTS,
     NOT_UNDERSTOOD_ITEM,
+    NOTHING_MORE_ITEM,
     QUESTION_TYPE_SLOT,
     VERDICT,
 )
 
 MAX_ALSO_NAMED = 2
+MORE = re.compile(r"\b(else|more|other|another|anything new)\b", re.IGNORECASE)
 # A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
 SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
 
@@ -41,6 +44,7 @@ class ActionAnswerQuestion(ContentAction):
         if options:
             return self.ask_back(dispatcher, options)
         item = self._choose(tracker, intent, question_type)
+        item = self._not_again(tracker, item) if item is not None else None
         item, lead = self.about_named(tracker, item) if item is not None else (None, None)
         kind = "answer" if item is None or item.answers != "safety" else SAFETY_KINDS.get(item.topic)
         if item is None or kind is None:
@@ -58,7 +62,7 @@ class ActionAnswerQuestion(ContentAction):
         the remembered concept only when the message names none and reads as a follow-up."""
         store = content_store()
         verdict = tracker.latest_message.get(VERDICT) or {}
-        content_id = entity_value(tracker, CONTENT_ID) or tracker.latest_message.get(ASKED_ITEM) or verdict.get("item")
+        content_id = entity_value(tracker, CONTENT_ID) or verdict.get("item") or tracker.latest_message.get(ASKED_ITEM)
         if content_id:
             return store.item(content_id)
         if intent in FIXED_ANSWERS:
@@ -70,6 +74,15 @@ class ActionAnswerQuestion(ContentAction):
         if concept in GENERAL_CONCEPTS and question_type == "treatments" and not asks_for_treatment(question):
             question_type = "overview"  # "I have had scleroderma for years, any information?"
         return store.find(concept, question_type) if concept else None
+
+    def _not_again(self, tracker: Tracker, item: ContentItem) -> ContentItem:
+        """ "What else can help?" right after `item`: the next item on its subject not yet given,
+        or the reply that the article has nothing more; never the same text twice in a row."""
+        given = answered_items(tracker)
+        if not given or given[-1] != item.id or not MORE.search(question_text(tracker)):
+            return item
+        following = (r for r in content_store().related(item) if r.id not in given and r.answers != "safety")
+        return next(following, self.item(NOTHING_MORE_ITEM))
 
     @staticmethod
     def _options(tracker: Tracker) -> List[ContentItem]:

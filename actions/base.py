@@ -139,6 +139,12 @@ def named_entity(tracker: Tracker, *entity_types: str) -> Optional[Dict[str, Any
     return next((e for e in latest_entities(tracker) if e.get("value") == value), None) if value else None
 
 
+def answered_items(tracker: Tracker) -> List[str]:
+    """The content items of the conversation's replies so far, in order (their answer contracts)."""
+    contracts = [((e.get("data") or {}).get("custom") or {}) for e in tracker.events if e.get("event") == "bot"]
+    return [str(c["content_id"]) for c in contracts if c.get("content_id")]
+
+
 def question_text(tracker: Tracker) -> str:
     """The question sentence of the last message (all of it when it has one sentence)."""
     return question_in(tracker.latest_message.get("text") or "", tracker.latest_message.get(FOCUS))

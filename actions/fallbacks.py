@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ContentAction
 from bot.language.detect import LANGUAGE, OTHER
-from bot.names import ASKED_ITEM, ENGLISH_ONLY_ITEM, NOT_COVERED_ITEM, NOT_UNDERSTOOD_ITEM
+from bot.language.verdict import NO_ITEM
+from bot.names import ASKED_ITEM, ENGLISH_ONLY_ITEM, NOT_COVERED_ITEM, NOT_UNDERSTOOD_ITEM, VERDICT
 
 
 class FixedReplyAction(ContentAction):
@@ -34,6 +35,9 @@ class CommonQuestionAware(FixedReplyAction, metaclass=abc.ABCMeta):
     content/) gets its own honest reply rather than the general one."""
 
     def item_for(self, tracker: Tracker) -> str:
+        verdict = tracker.latest_message.get(VERDICT) or {}
+        if verdict.get("rule") == NO_ITEM:
+            return super().item_for(tracker)  # the asked-as item was weighed and set aside
         return tracker.latest_message.get(ASKED_ITEM) or super().item_for(tracker)
 
 

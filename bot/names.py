@@ -19,6 +19,8 @@ REFRACTORY = "ask_refractory"
 STANDARD_MEDICINES = "ask_standard_immunosuppressants"
 CURE = "ask_cure"
 SMALL_TALK = frozenset({"greet", "thank", "goodbye", "bot_challenge", "ask_capabilities"})
+FORGET = "request_forget"  # delete this conversation, in any words: asked back first
+DENY = "deny"  # "no": keep the conversation
 
 # Entities (domain.yml)
 MANIFESTATION = "manifestation"
@@ -51,6 +53,7 @@ ENGLISH_ONLY_ITEM = "out_of_scope.english_only"
 SOMETHING_ELSE_ITEM = "out_of_scope.something_else"  # the last button of an ask-back
 OTHER_CONDITION_ITEM = "out_of_scope.other_condition"  # a question about another disease
 PREGNANCY_ITEM = "out_of_scope.pregnancy"
+NOTHING_MORE_ITEM = "out_of_scope.nothing_more"  # "what else?" when the article has nothing more
 WELCOME = "welcome"  # the content id of the conversation's opening contract (content/disclaimer.yml)
 
 # A concept named in nearly every message: on its own it does not say what is asked.

@@ -17,9 +17,9 @@ from bot.content.files import ContentError, ContentItem, ContentLibrary, read_ya
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES, find_item
 from bot.language.item_ranking import NONE
 from bot.language.understanding import Analysis, Understanding
-from bot.names import OTHER_CONDITION_ITEM, OUT_OF_SCOPE, SMALL_TALK
+from bot.names import DENY, FORGET, OTHER_CONDITION_ITEM, OUT_OF_SCOPE, SMALL_TALK
 
-NO_ITEM_INTENTS = SMALL_TALK | {OUT_OF_SCOPE}
+NO_ITEM_INTENTS = SMALL_TALK | {OUT_OF_SCOPE, FORGET, DENY}
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,13 @@ def item_asked_for(
     """The item a message asks for by its intent and the concepts its question names
     (`named`: entity type -> the first concept of that type); NONE for small talk and other
     subjects; None when it asks for no item of its own (urgent, advice, follow-ups)."""
+    if intent in NO_ITEM_INTENTS - {OUT_OF_SCOPE}:
+        return NONE  # "catch you later" is a goodbye, whatever `asked_as` phrase it holds
     if asked in items:
         return asked
     if intent in FIXED_ANSWERS:
         return FIXED_ANSWERS[intent]
-    if intent in NO_ITEM_INTENTS:
+    if intent == OUT_OF_SCOPE:
         return NONE
     if intent not in QUESTION_TYPES:
         return None

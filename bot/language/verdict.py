@@ -3,10 +3,10 @@ the NLU step, from the item ranker's scores (bot.language.item_ranking) and the 
 message's intent and named concept ask for (bot.content.questions).
 
 The rules, in order; the first that applies decides, and its name goes with the verdict:
+- `ranked`: another disease is among the ranker's best two, and sure enough, where the
+  message names no condition of the article (a medicine it names is not what it is about);
 - `agree`: the ranker's best item is the one the named concept asks for;
 - `ranked`: the ranker is sure of its best item (surer where the question names a concept);
-  a question about another disease needs no more than that where it names no condition
-  of the article (a medicine it names is not what the question is about);
 - `named`: the named concept's item is among the ranker's best three;
 - `ask_back`: the message asks a medical question (an answering intent, or a concept
   named) and the ranker finds items worth offering, but none is sure: "Do you mean ...?"
@@ -25,7 +25,7 @@ from bot.language.item_ranking import NONE, Ranked
 from bot.names import OTHER_CONDITION_ITEM
 
 SURE = 0.2  # the ranker's best item at or above this is answered directly, where nothing is named
-OVERRULE = 0.6  # ... and at or above this over the item of a concept the question names
+OVERRULE = 0.2  # ... and at or above this over the item of a concept (or `asked_as` phrase) the question names
 WORTH_OFFERING = 0.05  # an item scored below this is not offered
 NONE_DECIDES = 0.5  # "no item" scored at or above this, and above the best item: nothing is offered
 MAX_OPTIONS = 3
@@ -48,14 +48,16 @@ def choose_item(
 ) -> ItemChoice:
     """`named_item`: the item the intent and the concept the question names ask for;
     `medical`: the message asks a medical question (by its intent, or by naming a concept);
-    `names_condition`: the question names a condition the article covers."""
+    `names_condition`: the message names a condition the article covers."""
     items = [r for r in ranking if r.content_id != NONE]
     none = next((r.score for r in ranking if r.content_id == NONE), 0.0)
     best = items[0] if items else None
+    other = next((r for r in items[:2] if r.content_id == OTHER_CONDITION_ITEM), None)
+    if other is not None and other.score >= SURE and not names_condition:
+        return ItemChoice(RANKED, OTHER_CONDITION_ITEM)  # "does methotrexate help psoriasis?"
     if best is not None and best.content_id == named_item:
         return ItemChoice(AGREE, named_item)
-    other_condition = best is not None and best.content_id == OTHER_CONDITION_ITEM and not names_condition
-    if best is not None and best.score >= (SURE if named_item is None or other_condition else OVERRULE):
+    if best is not None and best.score >= (SURE if named_item is None else OVERRULE):
         return ItemChoice(RANKED, best.content_id)
     top_three = [r.content_id for r in items[:MAX_OPTIONS]]
     if named_item is not None and named_item in top_three:

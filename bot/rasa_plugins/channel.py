@@ -49,7 +49,7 @@ from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
 from bot.records.conversations import events_of, forget, has_user_message
 from bot.records.ratings import FeedbackStore
-from bot.safety.forget_request import asks_to_forget
+from bot.safety.forget_request import is_plain_forget
 from bot.safety.incoming import BadRequest, Incoming, parse_body
 from bot.safety.redaction import redact
 
@@ -149,7 +149,7 @@ class PatientRestInput(RestInput):
                 logger.warning("refused a webhook request: %d %s", refused.status, refused.message)
                 return response.json({"error": refused.message}, status=refused.status, headers=refused.headers)
             agent, sender, text = request.app.ctx.agent, incoming.sender, incoming.text
-            if asks_to_forget(text):
+            if is_plain_forget(text):
                 return response.json(await self._forget(agent, sender))
             if incoming.is_empty:
                 return response.json(self.replies.fallback(EMPTY, sender))

@@ -5,6 +5,7 @@ answered "not covered".
 
 In this order, the first that applies:
 - a red flag found by the deterministic layer -> `report_urgent_symptom`;
+- the whole message asks to delete the conversation ("delete my chat") -> `request_forget`;
 - a dose, medicine-change or diagnosis question (read in the message's question,
   bot.language.question_focus) -> `ask_personal_advice`, also when only the classifier
   thought it urgent; but a question about pregnancy, breastfeeding or trying for a baby
@@ -18,7 +19,8 @@ In this order, the first that applies:
   best intent (and the steps below);
 - the question is asked the way an item's `asked_as` phrases say ("is it
   contagious?"): the actions answer with that item (`asked_item`); small talk
-  becomes `ask_definition` so that an action answers at all;
+  becomes `ask_definition` so that an action answers at all, unless the item ranker
+  finds no item in it ("catch you later");
 - the message is the name of a condition and little else ("joint pain") ->
   `ask_treatment` about it;
 - the classifier found a general question (what SSc is, the standard medicines ...)
@@ -68,8 +70,10 @@ from bot.names import (
     ASKED_ITEM,
     CURE,
     DEFINITION,
+    DENY,
     FOCUS,
     FOLLOW_UP,
+    FORGET,
     GENERAL_CONCEPTS,
     ITEM_RANKING,
     MANIFESTATION,
@@ -89,6 +93,7 @@ from bot.names import (
 )
 from bot.rasa_plugins.component_base import UntrainedComponent
 from bot.rasa_plugins.term_extractor import RED_FLAG_SET_ASIDE
+from bot.safety.forget_request import asks_to_forget
 from bot.safety.guardrails import guardrail_reason
 
 logger = logging.getLogger(__name__)
@@ -138,10 +143,13 @@ class SafetyOverride(UntrainedComponent):
             return {**decided, "rule": "red_flag"}
         if intent == PERSONAL_ADVICE:
             return {**decided, "rule": "guardrail"}
+        if intent in (FORGET, DENY):
+            return {**decided, "rule": "forget"}
         if message.get(LANGUAGE):
             return {**decided, "rule": "language"}
-        if message.get(ASKED_ITEM):
-            return {**decided, "rule": "asked_as", "item": message.get(ASKED_ITEM)}
+        asked = message.get(ASKED_ITEM)
+        if asked == PREGNANCY_ITEM:
+            return {**decided, "rule": "pregnancy", "item": asked}
         focus = message.get(FOCUS) or {}
         named = {
             e[ENTITY_ATTRIBUTE_TYPE]: str(e.get(ENTITY_ATTRIBUTE_VALUE))
@@ -149,13 +157,17 @@ class SafetyOverride(UntrainedComponent):
             if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS
             and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
         }
-        if intent == FOLLOW_UP or (not named and reads_as_follow_up(question) and refers_back(question)):
+        # A follow-up is short, and leans on what was said before ("and Raynaud's?") or names nothing of its
+        # own ("what else can help?"); a story that ends in "what can I do about it?" carries its subject.
+        names_any = any(e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS for e in entities)
+        if reads_as_follow_up(text) and (intent == FOLLOW_UP or (refers_back(question) and not names_any)):
             return {**decided, "rule": "follow_up"}
         ranking = [Ranked(r["content_id"], r["score"]) for r in message.get(ITEM_RANKING) or []]
         specific = {entity: value for entity, value in named.items() if value not in GENERAL_CONCEPTS}
-        named_item = item_asked_for(intent, None, specific, self.items)
+        named_item = asked or item_asked_for(intent, None, specific, self.items)
         named_item = named_item if named_item != NONE else None
-        choice = choose_item(ranking, named_item, intent in ANSWERING or bool(specific), MANIFESTATION in specific)
+        names_condition = any(e.get(ENTITY_ATTRIBUTE_TYPE) == MANIFESTATION for e in entities)
+        choice = choose_item(ranking, named_item, intent in ANSWERING or bool(specific), names_condition)
         return {**decided, **choice.as_dict()}
 
     @classmethod
@@ -165,6 +177,8 @@ class SafetyOverride(UntrainedComponent):
         question = _question(message)
         if any(e.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG for e in entities):
             return URGENT
+        if asks_to_forget(message.get(TEXT) or ""):
+            return FORGET  # "delete my chat": asked back first ("forget me" never reaches the NLU)
         reason = guardrail_reason(question, {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities})
         if reason and (reason == "dose" or message.get(ASKED_ITEM) != PREGNANCY_ITEM):
             return PERSONAL_ADVICE  # a pregnancy question gets the pregnancy reply unless it asks for a dose
@@ -187,6 +201,10 @@ class SafetyOverride(UntrainedComponent):
     ) -> Optional[str]:
         """A question the content answers, where the classifier saw none (or a general one)."""
         if message.get(ASKED_ITEM) and intent in SMALL_TALK:
+            ranking: List[Dict[str, Any]] = message.get(ITEM_RANKING) or []
+            if ranking and ranking[0]["content_id"] == NONE:
+                message.set(ASKED_ITEM, None, add_to_output=True)  # "catch you later": small talk after all
+                return None
             return DEFINITION  # the actions answer with that item (`asked_item`), whatever the intent
         text = message.get(TEXT) or ""
         names = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS]

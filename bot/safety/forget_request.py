@@ -1,4 +1,9 @@
-"""A patient's request to forget their conversation, asked in their own words."""
+"""A patient's request to forget their conversation.
+
+The plain "forget me" deletes at once (the REST channel). Other wordings ("delete my
+chat", "erase what I wrote") are asked back first: "Delete this conversation? Yes / No"
+(the NLU's SafetyOverride and the intent classifier find them; the Yes button sends
+"forget me")."""
 
 from __future__ import annotations
 
@@ -16,5 +21,13 @@ FORGET_REQUEST = re.compile(
 )
 
 
+PLAIN_FORGET = re.compile(r"^(please\s+)?forget\s+me(\s+please)?[\s.!?]*$", re.IGNORECASE)
+
+
 def asks_to_forget(text: str) -> bool:
     return bool(FORGET_REQUEST.match(text.strip()))
+
+
+def is_plain_forget(text: str) -> bool:
+    """ "forget me" itself: deleted without asking back."""
+    return bool(PLAIN_FORGET.match(text.strip()))

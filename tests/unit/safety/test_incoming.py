@@ -9,7 +9,7 @@ import yaml
 from bot.rasa_plugins.channel import emergency_first
 from bot.safety.incoming import MAX_SENDER_CHARS, BadRequest, clean_text, parse_body
 from bot.language.detect import ENGLISH, NO_WORDS, OTHER, language_of
-from bot.safety.forget_request import asks_to_forget
+from bot.safety.forget_request import asks_to_forget, is_plain_forget
 from bot.settings import PROJECT_DIR
 
 
@@ -91,6 +91,12 @@ def test_requests_to_be_forgotten(text):
                                   "forget it"])
 def test_other_messages_are_not_requests_to_be_forgotten(text):
     assert not asks_to_forget(text)
+
+
+@pytest.mark.parametrize("text,plain", [("forget me", True), ("Forget me please!", True), ("please forget me", True),
+                                        ("delete my chat", False), ("forget everything", False)])
+def test_only_the_plain_forget_me_deletes_without_asking_back(text, plain):
+    assert is_plain_forget(text) is plain
 
 
 def test_urgent_advice_comes_before_a_new_conversations_welcome():

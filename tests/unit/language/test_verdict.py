@@ -1,0 +1,50 @@
+"""Which item answers, or which are offered: each rule of bot.language.verdict."""
+from bot.language.item_ranking import NONE, Ranked
+from bot.language.verdict import AGREE, ASK_BACK, NAMED, NO_ITEM, OVERRULE, RANKED, SURE, choose_item
+from bot.names import OTHER_CONDITION_ITEM
+
+
+def ranking(*pairs):
+    return [Ranked(item, score) for item, score in pairs]
+
+
+def test_the_rankers_best_item_agreeing_with_the_named_one_is_answered_however_unsure():
+    choice = choose_item(ranking(("skin.calcinosis_treatments", 0.05), ("skin.overview", 0.04)),
+                         "skin.calcinosis_treatments", True)
+    assert (choice.rule, choice.item) == (AGREE, "skin.calcinosis_treatments")
+
+
+def test_a_sure_ranker_answers_and_overrules_a_named_item_only_when_surer_still():
+    sure = ranking(("vascular.raynauds_treatments", SURE), ("glossary.raynauds", 0.1))
+    assert choose_item(sure, None, True).item == "vascular.raynauds_treatments"
+    assert choose_item(sure, "glossary.raynauds", True).rule == NAMED  # the named item is among the best three
+    surer = ranking(("vascular.raynauds_treatments", OVERRULE), ("glossary.raynauds", 0.1))
+    assert (choose_item(surer, "glossary.raynauds", True).rule, choose_item(surer, "glossary.raynauds", True).item) == (
+        RANKED, "vascular.raynauds_treatments")
+
+
+def test_unsure_it_asks_back_with_at_most_three_options_the_named_item_among_them():
+    unsure = ranking(("lung.overview", 0.15), ("heart.overview", 0.12), ("kidney.overview", 0.1),
+                     ("skin.overview", 0.09))
+    choice = choose_item(unsure, None, True)
+    assert (choice.rule, choice.options) == (ASK_BACK, ("lung.overview", "heart.overview", "kidney.overview"))
+    choice = choose_item(unsure, "vascular.overview", True)
+    assert (choice.rule, choice.options) == (ASK_BACK, ("lung.overview", "heart.overview", "vascular.overview"))
+
+
+def test_a_named_item_with_nothing_else_worth_offering_is_answered():
+    choice = choose_item(ranking(("lung.overview", 0.01), (NONE, 0.9)), "kidney.overview", True)
+    assert (choice.rule, choice.item) == (NAMED, "kidney.overview")
+
+
+def test_nothing_is_offered_for_a_message_that_asks_no_medical_question_or_that_the_ranker_calls_no_item():
+    unsure = ranking(("lung.overview", 0.15), ("heart.overview", 0.12))
+    assert choose_item(unsure, None, False).rule == NO_ITEM
+    assert choose_item(ranking((NONE, 0.6), ("lung.overview", 0.15)), None, True).rule == NO_ITEM
+    assert choose_item([], None, True).rule == NO_ITEM
+
+
+def test_another_disease_outweighs_a_named_medicine_but_not_a_named_condition_of_the_article():
+    other = ranking((OTHER_CONDITION_ITEM, SURE), ("treatments.methotrexate", 0.15))
+    assert choose_item(other, "treatments.methotrexate", True).item == OTHER_CONDITION_ITEM
+    assert choose_item(other, "musculoskeletal.myositis_treatments", True, names_condition=True).rule == ASK_BACK
