@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -13,7 +12,7 @@ from actions.base import ContentAction, answered_items, entity_value, entity_val
 from actions.content_client import content_store
 from bot.content.files import ContentItem
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES
-from bot.language.question_focus import asks_for_treatment, reads_as_follow_up
+from bot.language.question_focus import asks_for_more, asks_for_treatment, reads_as_follow_up
 from bot.names import (
     ASKED_ITEM,
     CONCEPT_SLOT,
@@ -26,7 +25,6 @@ from bot.names import (
 )
 
 MAX_ALSO_NAMED = 2
-MORE = re.compile(r"\b(else|more|other|another|anything new)\b", re.IGNORECASE)
 # A button opens any answer, and these safety texts in their own kind ("What can I ask about?").
 SAFETY_KINDS = {"out_of_scope": "out_of_scope", "guardrail": "guardrail", "emergency": "emergency"}
 
@@ -76,10 +74,10 @@ class ActionAnswerQuestion(ContentAction):
         return store.find(concept, question_type) if concept else None
 
     def _not_again(self, tracker: Tracker, item: ContentItem) -> ContentItem:
-        """ "What else can help?" right after `item`: the next item on its subject not yet given,
-        or the reply that the article has nothing more; never the same text twice in a row."""
+        """ "What else can help?" about an item already given: the next item on its subject not
+        yet given, or the reply that the article has nothing more; never the same text again."""
         given = answered_items(tracker)
-        if not given or given[-1] != item.id or not MORE.search(question_text(tracker)):
+        if item.id not in given or not asks_for_more(question_text(tracker)):
             return item
         following = (r for r in content_store().related(item) if r.id not in given and r.answers != "safety")
         return next(following, self.item(NOTHING_MORE_ITEM))

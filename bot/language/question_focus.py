@@ -111,6 +111,14 @@ def refers_back(question: str) -> bool:
     return bool(REFERS_BACK.search(question))
 
 
+MORE = re.compile(r"\b(else|more|other|another|anything new)\b", re.I)
+
+
+def asks_for_more(question: str) -> bool:
+    """ "What else can help?", "anything more?": more on the same subject."""
+    return bool(MORE.search(question))
+
+
 def reads_as_follow_up(question: str) -> bool:
     """Short, or short-ish and pointing back ("what else is there?", "and what about for the lungs?")."""
     words = len(WORD.findall(question))

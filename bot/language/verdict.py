@@ -3,8 +3,10 @@ the NLU step, from the item ranker's scores (bot.language.item_ranking) and the 
 message's intent and named concept ask for (bot.content.questions).
 
 The rules, in order; the first that applies decides, and its name goes with the verdict:
-- `ranked`: another disease is among the ranker's best two, and sure enough, where the
-  message names no condition of the article (a medicine it names is not what it is about);
+- `ranked`: another disease is the ranker's best item, and it is sure of it
+  (OTHER_CONDITION_SURE: a wrong "not about SSc" keeps the article from a patient; less
+  for a message the classifier took for another subject), where the message names neither
+  SSc nor a condition of the article (a medicine it names is not what it is about);
 - `agree`: the ranker's best item is the one the named concept asks for;
 - `ranked`: the ranker is sure of its best item (surer where the question names a concept);
 - `named`: the named concept's item is among the ranker's best three;
@@ -27,6 +29,8 @@ from bot.names import OTHER_CONDITION_ITEM
 SURE = 0.2  # the ranker's best item at or above this is answered directly, where nothing is named
 OVERRULE = 0.2  # ... and at or above this over the item of a concept (or `asked_as` phrase) the question names
 WORTH_OFFERING = 0.05  # an item scored below this is not offered
+OTHER_CONDITION_SURE = 0.5  # another disease is answered as such at or above this
+OTHER_OVER_NONE = 0.5  # ... and where it scores at least half of "no item"
 NONE_DECIDES = 0.5  # "no item" scored at or above this, and above the best item: nothing is offered
 MAX_OPTIONS = 3
 
@@ -48,13 +52,17 @@ def choose_item(
 ) -> ItemChoice:
     """`named_item`: the item the intent and the concept the question names ask for;
     `medical`: the message asks a medical question (by its intent, or by naming a concept);
-    `names_condition`: the message names a condition the article covers."""
-    items = [r for r in ranking if r.content_id != NONE]
+    `names_condition`: the message names SSc or a condition the article covers."""
     none = next((r.score for r in ranking if r.content_id == NONE), 0.0)
-    best = items[0] if items else None
-    other = next((r for r in items[:2] if r.content_id == OTHER_CONDITION_ITEM), None)
-    if other is not None and other.score >= SURE and not names_condition:
+    other = next((r for r in ranking if r.content_id != NONE), None)
+    other = other if other is not None and other.content_id == OTHER_CONDITION_ITEM else None
+    # Sure, or the best guess for what the classifier took for another subject than SSc ("what is lichen planus?").
+    other_bar = OTHER_CONDITION_SURE if medical else SURE
+    if other is not None and other.score >= other_bar and other.score >= none * OTHER_OVER_NONE and not names_condition:
         return ItemChoice(RANKED, OTHER_CONDITION_ITEM)  # "does methotrexate help psoriasis?"
+    # Below that, or where SSc or one of the article's conditions is named, it is not another disease.
+    items = [r for r in ranking if r.content_id not in (NONE, OTHER_CONDITION_ITEM)]
+    best = items[0] if items else None
     if best is not None and best.content_id == named_item:
         return ItemChoice(AGREE, named_item)
     if best is not None and best.score >= (SURE if named_item is None else OVERRULE):

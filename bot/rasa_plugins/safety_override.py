@@ -58,6 +58,7 @@ from bot.language.item_examples import item_asked_for, rankable
 from bot.language.item_ranking import NONE, Ranked
 from bot.language.question_focus import (
     asks_for_definition,
+    asks_for_more,
     asks_for_treatment,
     is_question,
     is_short,
@@ -161,13 +162,19 @@ class SafetyOverride(UntrainedComponent):
         # own ("what else can help?"); a story that ends in "what can I do about it?" carries its subject.
         names_any = any(e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS for e in entities)
         if reads_as_follow_up(text) and (intent == FOLLOW_UP or (refers_back(question) and not names_any)):
+            if intent in NO_ANSWER and asks_for_more(question):
+                message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP, "confidence": 1.0}, add_to_output=True)
             return {**decided, "rule": "follow_up"}
         ranking = [Ranked(r["content_id"], r["score"]) for r in message.get(ITEM_RANKING) or []]
         specific = {entity: value for entity, value in named.items() if value not in GENERAL_CONCEPTS}
         named_item = asked or item_asked_for(intent, None, specific, self.items)
         named_item = named_item if named_item != NONE else None
-        names_condition = any(e.get(ENTITY_ATTRIBUTE_TYPE) == MANIFESTATION for e in entities)
-        choice = choose_item(ranking, named_item, intent in ANSWERING or bool(specific), names_condition)
+        names_condition = any(  # SSc itself, or a condition the article covers
+            e.get(ENTITY_ATTRIBUTE_TYPE) == MANIFESTATION or e.get(ENTITY_ATTRIBUTE_VALUE) in GENERAL_CONCEPTS
+            for e in entities
+        )
+        medical = intent in ANSWERING or intent == NOT_UNDERSTOOD or bool(specific)  # "not understood": maybe asked
+        choice = choose_item(ranking, named_item, medical, names_condition)
         return {**decided, **choice.as_dict()}
 
     @classmethod

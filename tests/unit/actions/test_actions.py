@@ -299,3 +299,68 @@ def test_side_effects_of_a_named_medicine_say_so_then_what_the_article_says(libr
     alone, _ = run(ActionOutOfScope(), tracker("any side effects?", "out_of_scope",
                                                parse={"asked_item": "out_of_scope.side_effects"}))
     assert "the safety of these medicines" in alone[0]["text"] and "{name}" not in alone[0]["text"]
+
+
+def verdict(rule, item=None, options=()):
+    return {"verdict": {"rule": rule, "item": item, "options": list(options), "intent": None, "red_flag": None}}
+
+
+def test_the_verdicts_item_is_answered_whatever_the_message_names(library):
+    parse = verdict("ranked", "vascular.digital_ulcers_treatments")
+    messages, events = run(ActionAnswerQuestion(), tracker(
+        "on cellcept and my fingertips have sores that will not heal, what helps", "ask_treatment",
+        [entity("treatment", "mycophenolate")], parse))
+    assert_medical_turn(messages, library, "vascular.digital_ulcers_treatments", "answer",
+                        offered=("treatments.mycophenolate",))  # the medicine named, as a button
+    assert events == [SlotSet("question_type", "treatments"), SlotSet("concept", "digital_ulcers")]
+
+
+def test_unsure_it_asks_back_with_the_options_and_something_else(library):
+    options = ("lung.overview", "heart.overview", "kidney.overview")
+    messages, events = run(ActionAnswerQuestion(), tracker("my insides", "ask_definition", [],
+                                                           verdict("ask_back", options=options)))
+    assert events == []
+    assert messages[0]["text"] == "Do you mean one of these?"
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles == [library.items[o].title for o in options] + ["Something else"]
+    assert messages[0]["buttons"][0]["payload"] == '/ask_definition{"content_id": "lung.overview"}'
+    assert messages[1]["custom"] == {
+        "topic": "lung", "kind": "clarify", "content_id": None, "title": None, "source": None, "disclaimer": False,
+        "options": [{"content_id": o, "topic": library.items[o].topic, "title": library.items[o].title}
+                    for o in options],
+    }
+    assert "disclaimer" not in messages[0]["text"].lower()
+
+
+def test_something_else_gets_the_honest_reply_with_an_invitation_to_ask_again(library):
+    messages, _ = run(ActionAnswerQuestion(), tracker(
+        '/ask_definition{"content_id": "out_of_scope.something_else"}', "ask_definition",
+        [entity("content_id", "out_of_scope.something_else")], verdict("button", options=("lung.overview",))))
+    assert_medical_turn(messages, library, "out_of_scope.something_else", "out_of_scope")
+    assert "ask it another way" in messages[0]["text"]
+
+
+def answered(*item_ids):
+    return [{"event": "bot", "text": "...", "data": {"custom": {"kind": "answer", "content_id": i}}} for i in item_ids]
+
+
+def test_what_else_gives_the_next_item_never_the_same_text_and_says_when_there_is_no_more(library):
+    follow_up = tracker("what else can help?", "follow_up", [], verdict("follow_up"), concept="raynauds",
+                        question_type="treatments")
+    follow_up.events = answered("vascular.raynauds_treatments")
+    messages, _ = run(ActionAnswerQuestion(), follow_up)
+    first_unanswered = library.items["vascular.raynauds_treatments"].related[0]
+    assert messages[1]["custom"]["content_id"] == first_unanswered != "vascular.raynauds_treatments"
+    everything = [r for r in library.items["vascular.raynauds_treatments"].related]
+    follow_up.events = answered("vascular.raynauds_treatments", *everything)
+    messages, _ = run(ActionAnswerQuestion(), follow_up)
+    assert_medical_turn(messages, library, "out_of_scope.nothing_more", "out_of_scope")
+
+
+def test_a_dose_question_in_pregnancy_is_refused_with_the_pregnancy_reply(library):
+    messages, _ = run(ActionGuardrail(), tracker(
+        "how much methotrexate can i take while pregnant", "ask_personal_advice",
+        [entity("treatment", "methotrexate")], {"asked_item": "out_of_scope.pregnancy"}))
+    text = messages[0]["text"]
+    assert library.items["guardrail.dose"].answer in text and library.items["out_of_scope.pregnancy"].answer in text
+    assert messages[1]["custom"]["kind"] == "guardrail" and messages[1]["custom"]["content_id"] == "guardrail.dose"

@@ -1,6 +1,16 @@
 """Which item answers, or which are offered: each rule of bot.language.verdict."""
 from bot.language.item_ranking import NONE, Ranked
-from bot.language.verdict import AGREE, ASK_BACK, NAMED, NO_ITEM, OVERRULE, RANKED, SURE, choose_item
+from bot.language.verdict import (
+    AGREE,
+    ASK_BACK,
+    NAMED,
+    NO_ITEM,
+    OTHER_CONDITION_SURE,
+    OVERRULE,
+    RANKED,
+    SURE,
+    choose_item,
+)
 from bot.names import OTHER_CONDITION_ITEM
 
 
@@ -14,13 +24,15 @@ def test_the_rankers_best_item_agreeing_with_the_named_one_is_answered_however_u
     assert (choice.rule, choice.item) == (AGREE, "skin.calcinosis_treatments")
 
 
-def test_a_sure_ranker_answers_and_overrules_a_named_item_only_when_surer_still():
-    sure = ranking(("vascular.raynauds_treatments", SURE), ("glossary.raynauds", 0.1))
+def test_a_sure_ranker_answers_over_a_named_item_and_an_unsure_one_keeps_it_when_among_its_best_three():
+    sure = ranking(("vascular.raynauds_treatments", max(SURE, OVERRULE)), ("glossary.raynauds", 0.1))
     assert choose_item(sure, None, True).item == "vascular.raynauds_treatments"
-    assert choose_item(sure, "glossary.raynauds", True).rule == NAMED  # the named item is among the best three
-    surer = ranking(("vascular.raynauds_treatments", OVERRULE), ("glossary.raynauds", 0.1))
-    assert (choose_item(surer, "glossary.raynauds", True).rule, choose_item(surer, "glossary.raynauds", True).item) == (
+    assert (choose_item(sure, "glossary.raynauds", True).rule, choose_item(sure, "glossary.raynauds", True).item) == (
         RANKED, "vascular.raynauds_treatments")
+    unsure = ranking(("vascular.raynauds_treatments", min(SURE, OVERRULE) - 0.01), ("glossary.raynauds", 0.1))
+    assert choose_item(unsure, None, True).rule == ASK_BACK
+    assert (choose_item(unsure, "glossary.raynauds", True).rule, choose_item(unsure, "glossary.raynauds", True).item) == (
+        NAMED, "glossary.raynauds")
 
 
 def test_unsure_it_asks_back_with_at_most_three_options_the_named_item_among_them():
@@ -44,7 +56,10 @@ def test_nothing_is_offered_for_a_message_that_asks_no_medical_question_or_that_
     assert choose_item([], None, True).rule == NO_ITEM
 
 
-def test_another_disease_outweighs_a_named_medicine_but_not_a_named_condition_of_the_article():
-    other = ranking((OTHER_CONDITION_ITEM, SURE), ("treatments.methotrexate", 0.15))
+def test_another_disease_needs_a_sure_ranker_and_outweighs_a_named_medicine_but_not_a_named_condition():
+    other = ranking((OTHER_CONDITION_ITEM, OTHER_CONDITION_SURE), ("treatments.methotrexate", 0.15))
     assert choose_item(other, "treatments.methotrexate", True).item == OTHER_CONDITION_ITEM
-    assert choose_item(other, "musculoskeletal.myositis_treatments", True, names_condition=True).rule == ASK_BACK
+    choice = choose_item(other, "musculoskeletal.myositis_treatments", True, names_condition=True)
+    assert OTHER_CONDITION_ITEM not in (choice.item, *choice.options)
+    unsure = ranking((OTHER_CONDITION_ITEM, OTHER_CONDITION_SURE - 0.01), ("treatments.methotrexate", 0.3))
+    assert choose_item(unsure, None, True).item == "treatments.methotrexate"
