@@ -31,7 +31,7 @@ OVERRULE = 0.2  # ... and at or above this over the item of a concept (or `asked
 WORTH_OFFERING = 0.05  # an item scored below this is not offered
 OTHER_CONDITION_SURE = 0.5  # another disease is answered as such at or above this
 OTHER_OVER_NONE = 0.5  # ... and where it scores at least half of "no item"
-NONE_DECIDES = 0.5  # "no item" scored at or above this, and above the best item: nothing is offered
+NONE_DECIDES = 2.0  # "no item" scored this many times the best item or more: nothing is offered
 MAX_OPTIONS = 3
 
 AGREE, RANKED, NAMED, ASK_BACK, NO_ITEM = "agree", "ranked", "named", "ask_back", "no_item"
@@ -74,6 +74,6 @@ def choose_item(
     offered += [named_item] if named_item else []
     if offered == [named_item]:
         return ItemChoice(NAMED, named_item)  # nothing else worth offering
-    if medical and offered and not (none >= NONE_DECIDES and (best is None or none > best.score)):
+    if medical and offered and best is not None and none < NONE_DECIDES * best.score:
         return ItemChoice(ASK_BACK, options=tuple(offered[:MAX_OPTIONS]))
     return ItemChoice(NO_ITEM)

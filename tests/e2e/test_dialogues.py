@@ -38,7 +38,7 @@ def test_the_staff_scripts_cover_every_topic_and_kind():
     assert topics >= {"what_is_ssc", "what_is_refractory", "standard_immunosuppressants", "skin", "vascular",
                       "heart", "lung", "kidney", "musculoskeletal", "emergency", "guardrail", "out_of_scope",
                       "smalltalk"}
-    assert kinds == {"answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk"}
+    assert kinds == {"answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk", "clarify"}
     assert actions == {"user", "click", "restart"}
 
 

@@ -61,6 +61,20 @@ def test_a_quick_reply_asks_its_question(widget, library):
     expect(widget.page.get_by_role("group", name="Suggested questions")).to_have_count(1)  # older ones went
 
 
+def test_asking_back_shows_the_options_as_choices_and_something_else_is_answered(widget, library):
+    widget.start()
+    widget.ask("my insides")
+    expect(widget.last_answer.locator(".sscbot-text")).to_have_text("Do you mean one of these?")
+    options = widget.page.get_by_role("group", name="Choose what you mean").last.get_by_role("button")
+    expect(options.last).to_have_text("Something else")
+    assert 2 <= options.count() <= 4
+    before = widget.bot_messages.count()
+    options.last.click()
+    widget.wait_for_reply(before)
+    expect(widget.last_answer).to_contain_text(library.items["out_of_scope.something_else"].answer)
+    expect(widget.last_answer).to_contain_text(library.settings["physician_pointer"])
+
+
 def test_reload_keeps_the_conversation_and_start_over_clears_it(widget, library):
     widget.start()
     widget.ask("what helps calcinosis?")

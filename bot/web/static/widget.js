@@ -28,6 +28,7 @@
     slow: "The assistant is taking too long to answer. Please try again. Your message is kept.",
     retry: "Try again",
     suggestions: "Suggested questions",
+    doYouMean: "Choose what you mean",
     rateQuestion: "Was this answer helpful?",
     helpful: "Helpful",
     notHelpful: "Not helpful",
@@ -349,7 +350,9 @@
     }
     if (entry.status === "failed") li.append(el("span", { class: "sscbot-not-sent", text: t.notSent }));
     if (entry.buttons && entry.buttons.length) {
-      li.append(el("div", { class: "sscbot-quick", role: "group", "aria-label": t.suggestions },
+      const askingBack = entry.contract && entry.contract.kind === "clarify"; // "Do you mean ...?": the options
+      li.append(el("div", { class: askingBack ? "sscbot-quick sscbot-quick--options" : "sscbot-quick", role: "group",
+        "aria-label": askingBack ? t.doYouMean : t.suggestions },
         ...entry.buttons.map((b) => button(b.title, () => send(b.payload, b.title), "sscbot-button sscbot-chip"))));
     }
     if (entry.contract && entry.contract.kind === "answer" && entry.contract.contentId) li.append(ratingGroup(entry));

@@ -52,7 +52,8 @@ def test_a_named_item_with_nothing_else_worth_offering_is_answered():
 def test_nothing_is_offered_for_a_message_that_asks_no_medical_question_or_that_the_ranker_calls_no_item():
     unsure = ranking(("lung.overview", 0.15), ("heart.overview", 0.12))
     assert choose_item(unsure, None, False).rule == NO_ITEM
-    assert choose_item(ranking((NONE, 0.6), ("lung.overview", 0.15)), None, True).rule == NO_ITEM
+    assert choose_item(ranking((NONE, 0.48), ("lung.overview", 0.07)), None, True).rule == NO_ITEM  # "'; DROP TABLE"
+    assert choose_item(ranking((NONE, 0.23), ("lung.overview", 0.14)), None, True).rule == ASK_BACK  # "my insides"
     assert choose_item([], None, True).rule == NO_ITEM
 
 
