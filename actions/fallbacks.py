@@ -32,13 +32,14 @@ class FixedReplyAction(ContentAction):
 
 class CommonQuestionAware(FixedReplyAction, metaclass=abc.ABCMeta):
     """A common question the article does not answer ("is it contagious?", `asked_as` in
-    content/) gets its own honest reply rather than the general one."""
+    content/; or the item the verdict chose: another disease ...) gets its own honest reply
+    rather than the general one."""
 
     def item_for(self, tracker: Tracker) -> str:
         verdict = tracker.latest_message.get(VERDICT) or {}
         if verdict.get("rule") == NO_ITEM:
             return super().item_for(tracker)  # the asked-as item was weighed and set aside
-        return tracker.latest_message.get(ASKED_ITEM) or super().item_for(tracker)
+        return verdict.get("item") or tracker.latest_message.get(ASKED_ITEM) or super().item_for(tracker)
 
 
 class ActionOutOfScope(CommonQuestionAware):

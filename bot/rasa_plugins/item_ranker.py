@@ -55,6 +55,7 @@ class ItemRankerComponent(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        config = {**cls.get_default_config(), **config}  # Rasa passes the config as written
         folders = [cls._examples_dir(config), Path(config.get("content_dir") or settings.content_dir())]
         files = [p for folder in folders for p in folder.glob("*.yml")] + list(LANGUAGE_CODE.glob("*.py"))
         return f"{MODEL.sha256}:{_digest(files)}"

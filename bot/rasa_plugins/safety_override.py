@@ -124,11 +124,23 @@ class SafetyOverride(UntrainedComponent):
             if intent is not None:
                 message.set(INTENT, {INTENT_NAME_KEY: intent, "confidence": 1.0}, add_to_output=True)
             verdict = self._verdict(message, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
-            if verdict["rule"] in RANKED_RULES and verdict["intent"] not in ANSWERING:
-                message.set(INTENT, {INTENT_NAME_KEY: DEFINITION, "confidence": 1.0}, add_to_output=True)
+            routed = self._routed(verdict)
+            if routed is not None:
+                message.set(INTENT, {INTENT_NAME_KEY: routed, "confidence": 1.0}, add_to_output=True)
             message.set(VERDICT, verdict, add_to_output=True)
             logger.info("verdict: rule %s, item %s, options %s", verdict["rule"], verdict["item"], verdict["options"])
         return messages
+
+    def _routed(self, verdict: Dict[str, Any]) -> Optional[str]:
+        """The intent whose rule runs the action that answers the verdict, where the classifier's does
+        not: `out_of_scope` for an honest reply (action_out_of_scope), `ask_definition` for an answer or
+        for asking back (action_answer_question)."""
+        if verdict["rule"] not in RANKED_RULES:
+            return None
+        item = self.items.get(verdict["item"] or "")
+        if item is not None and item.topic == OUT_OF_SCOPE:
+            return None if verdict["intent"] in ANSWERING | {OUT_OF_SCOPE} else OUT_OF_SCOPE
+        return None if verdict["intent"] in ANSWERING else DEFINITION
 
     def _verdict(self, message: Message, intent: Optional[str]) -> Dict[str, Any]:
         """The one decision about the message (bot.names.VERDICT): which rule decided, and the

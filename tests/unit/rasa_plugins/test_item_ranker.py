@@ -1,0 +1,16 @@
+"""What Rasa's training cache sees of the item ranker: the model, the content, the written
+examples and the code, beyond the graph's own inputs."""
+from bot.rasa_plugins.item_ranker import ItemRankerComponent
+
+
+def test_the_cache_key_changes_with_the_written_examples(tmp_path, monkeypatch):
+    from bot import settings
+
+    monkeypatch.setattr(settings, "PROJECT_DIR", tmp_path)
+    (tmp_path / "data" / "items").mkdir(parents=True)
+    examples = tmp_path / "data" / "items" / "a.yml"
+    examples.write_text("items: {}\n")
+    first = ItemRankerComponent.fingerprint_addon({})  # Rasa passes the config as written in config.yml
+    assert first == ItemRankerComponent.fingerprint_addon({"examples": "data/items"})
+    examples.write_text("items:\n  skin.overview: [does it affect the skin]\n")
+    assert ItemRankerComponent.fingerprint_addon({}) != first
