@@ -15,9 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -42,6 +45,7 @@ TOKENIZER = ModelFile(
 DIMENSION = 384
 MAX_WORD_PIECES = 256  # upstream's sentence-transformers limit (its tokenizer.json says 128)
 BATCH = 32
+AHEAD = 256  # encodings started ahead and not yet taken, at most (the oldest are dropped)
 
 
 class EncoderError(RuntimeError):
@@ -102,3 +106,49 @@ class SentenceEncoder:
 def shared_encoder() -> SentenceEncoder:
     """The process's one encoder."""
     return SentenceEncoder()
+
+
+class EncodingAhead:
+    """Encodings started on a worker thread as soon as a message arrives (the REST channel),
+    taken by the featurizer when Rasa's NLU gets to it: onnxruntime releases the GIL, so the
+    encoding runs beside the tracker's read and the other components instead of after them,
+    and off Sanic's event loop. A text nobody started is encoded where it is needed."""
+
+    def __init__(self, encoder: SentenceEncoder, size: int = AHEAD) -> None:
+        self.encoder = encoder
+        self.size = size
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="sentence-encoder")
+        self._started: OrderedDict[str, Future] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def start(self, text: str) -> None:
+        with self._lock:
+            if text in self._started:
+                return
+            self._started[text] = self._worker.submit(self.encoder.encode, [text])
+            while len(self._started) > self.size:
+                self._started.popitem(last=False)
+
+    def take(self, text: str) -> Optional[np.ndarray]:
+        """The vector of `text` if its encoding was started (waiting for it to finish), else None."""
+        with self._lock:
+            started = self._started.pop(text, None)
+        return started.result()[0] if started is not None else None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Like SentenceEncoder.encode, using the encodings started ahead."""
+        taken = [self.take(text) for text in texts]
+        missing = [i for i, vector in enumerate(taken) if vector is None]
+        vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        if missing:
+            vectors[missing] = self.encoder.encode([texts[i] for i in missing])
+        for i, vector in enumerate(taken):
+            if vector is not None:
+                vectors[i] = vector
+        return vectors
+
+
+@functools.cache
+def encoding_ahead() -> EncodingAhead:
+    """The process's one EncodingAhead, around its one encoder."""
+    return EncodingAhead(shared_encoder())

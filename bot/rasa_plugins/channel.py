@@ -44,6 +44,7 @@ from bot.access.guard import Guard, Refused, check_token, guard_from_settings
 from bot.content.files import ContentError
 from bot.content.replies import SafetyTexts, item_messages
 from bot.content.repository import content
+from bot.language.encoder import encoding_ahead
 from bot.language.understanding import shared_understanding
 from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
@@ -161,6 +162,7 @@ class PatientRestInput(RestInput):
             message = UserMessage(
                 self._redacted(text), collector, sender, input_channel=self.name(), message_id=incoming.message_id
             )
+            encoding_ahead().start(message.text)  # beside the tracker's read and the other NLU components
             handle = on_new_message
             if incoming.message_id:
                 handle = functools.partial(self._handle_once, agent)

@@ -31,6 +31,14 @@ In this order, the first that applies:
 - no medical question found, nothing named, but a question for what helps that points
   back ("what helps it?") -> `ask_treatment`, for the remembered topic;
 - an unsure "out of scope" for a message that names nothing -> `nlu_fallback`.
+
+Then the verdict (bot.names.VERDICT), the one decision the actions read: the rule that
+decided and the item to answer with, or the items to ask back with. The deterministic
+rules above come first (`red_flag`, `forget`, `guardrail`, `language`, `pregnancy`,
+`follow_up`, `button`); otherwise the item ranker's items are weighed against the item the
+intent and the named concept ask for (bot.language.verdict). Where the classifier's intent
+would not run the action that answers the verdict, the intent is routed: `out_of_scope`
+for an honest reply, `ask_definition` for an answer or for asking back.
 """
 
 from __future__ import annotations

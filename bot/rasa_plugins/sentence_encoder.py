@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language.encoder import MODEL, shared_encoder
+from bot.language.encoder import MODEL, encoding_ahead
 from bot.rasa_plugins import component_base  # noqa: F401  (applies the patches to Rasa)
 
 MODEL_SHA256 = "model_sha256"
@@ -42,7 +42,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: Dict[str, Any], name: str) -> None:
         super().__init__(name, config)
-        self.encoder = shared_encoder()
+        self.encoder = encoding_ahead()  # the REST channel starts each message's encoding when it arrives
 
     @classmethod
     def create(

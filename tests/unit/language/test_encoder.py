@@ -59,3 +59,16 @@ def test_a_missing_package_or_file_says_how_to_install_it():
         checked_file(ModelFile("no_such_model_package", "model.onnx", MODEL.sha256))
     with pytest.raises(EncoderError, match="is missing"):
         checked_file(ModelFile(MODEL.package, "nothing.onnx", MODEL.sha256))
+
+
+def test_an_encoding_started_ahead_is_the_same_vector_and_is_taken_once():
+    from bot.language.encoder import EncodingAhead
+
+    ahead = EncodingAhead(shared_encoder(), size=2)
+    texts = ["what helps calcinosis?", "what is raynaud's?", "is there a cure?"]
+    for text in texts:
+        ahead.start(text)
+    assert ahead.take(texts[0]) is None  # the oldest was dropped beyond `size`
+    assert np.allclose(ahead.take(texts[1]), shared_encoder().encode([texts[1]])[0], atol=1e-6)
+    assert ahead.take(texts[1]) is None
+    assert np.allclose(ahead.encode(texts), shared_encoder().encode(texts), atol=1e-6)
