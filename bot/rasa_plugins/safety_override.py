@@ -162,8 +162,11 @@ class SafetyOverride(UntrainedComponent):
             return {**decided, "rule": "button"}
         if flag:
             return {**decided, "rule": "red_flag"}
-        if intent == PERSONAL_ADVICE:
-            return {**decided, "rule": "guardrail"}
+        if (
+            intent == PERSONAL_ADVICE
+        ):  # which refusal: the rules' reason, a medicine change where only the classifier saw one
+            reason = guardrail_reason(question, {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities}) or "medicine_change"
+            return {**decided, "rule": "guardrail", "guardrail": reason}
         if intent in (FORGET, DENY):
             return {**decided, "rule": "forget"}
         if message.get(LANGUAGE):

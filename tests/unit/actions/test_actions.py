@@ -364,3 +364,10 @@ def test_a_dose_question_in_pregnancy_is_refused_with_the_pregnancy_reply(librar
     text = messages[0]["text"]
     assert library.items["guardrail.dose"].answer in text and library.items["out_of_scope.pregnancy"].answer in text
     assert messages[1]["custom"]["kind"] == "guardrail" and messages[1]["custom"]["content_id"] == "guardrail.dose"
+
+
+def test_the_guardrail_the_verdict_decided_is_the_one_given(library):
+    # "how often" reads as a dose only to the rules; the verdict's reason is not decided again here
+    parse = {"verdict": {"rule": "guardrail", "guardrail": "diagnosis", "item": None, "options": []}}
+    messages, _ = run(ActionGuardrail(), tracker("how often should i take it", "ask_personal_advice", [], parse))
+    assert_medical_turn(messages, library, "guardrail.diagnosis", "guardrail")
