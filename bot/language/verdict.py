@@ -8,14 +8,15 @@ The rules, in order; the first that applies decides, and its name goes with the 
   for a message the classifier took for another subject), where the message names neither
   SSc nor a condition of the article (a medicine it names is not what it is about);
 - `agree`: the ranker's best item is the one the named concept asks for;
-- `ranked`: the ranker is sure of its best item (surer where the question names a concept);
+- `ranked`: the ranker is sure of its best item, whatever the question names;
 - `named`: the named concept's item is among the ranker's best three;
 - `ask_back`: the message asks a medical question (an answering intent, or a concept
   named) and the ranker finds items worth offering, but none is sure: "Do you mean ...?"
   with up to three of them;
 - `no_item`: nothing fits: the intent's own reply (small talk, "not covered" ...).
-Urgent advice, refusals and the honest replies to `asked_as` questions are decided before
-this, by the deterministic layers.
+Urgent advice, refusals, pregnancy and short follow-ups are decided before this, by the
+deterministic layers; the item of an `asked_as` phrase ("is it contagious?") is weighed here
+as the named item.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 from bot.language.item_ranking import NONE, Ranked
 from bot.names import OTHER_CONDITION_ITEM
 
-SURE = 0.2  # the ranker's best item at or above this is answered directly, where nothing is named
-OVERRULE = 0.2  # ... and at or above this over the item of a concept (or `asked_as` phrase) the question names
+SURE = 0.2  # the ranker's best item at or above this is answered, also over a named concept's or `asked_as` item
 WORTH_OFFERING = 0.05  # an item scored below this is not offered
 OTHER_CONDITION_SURE = 0.5  # another disease is answered as such at or above this
 OTHER_OVER_NONE = 0.5  # ... and where it scores at least half of "no item"
@@ -65,7 +65,7 @@ def choose_item(
     best = items[0] if items else None
     if best is not None and best.content_id == named_item:
         return ItemChoice(AGREE, named_item)
-    if best is not None and best.score >= (SURE if named_item is None else OVERRULE):
+    if best is not None and best.score >= SURE:
         return ItemChoice(RANKED, best.content_id)
     top_three = [r.content_id for r in items[:MAX_OPTIONS]]
     if named_item is not None and named_item in top_three:

@@ -6,7 +6,6 @@ from bot.language.verdict import (
     NAMED,
     NO_ITEM,
     OTHER_CONDITION_SURE,
-    OVERRULE,
     RANKED,
     SURE,
     choose_item,
@@ -25,11 +24,11 @@ def test_the_rankers_best_item_agreeing_with_the_named_one_is_answered_however_u
 
 
 def test_a_sure_ranker_answers_over_a_named_item_and_an_unsure_one_keeps_it_when_among_its_best_three():
-    sure = ranking(("vascular.raynauds_treatments", max(SURE, OVERRULE)), ("glossary.raynauds", 0.1))
+    sure = ranking(("vascular.raynauds_treatments", SURE), ("glossary.raynauds", 0.1))
     assert choose_item(sure, None, True).item == "vascular.raynauds_treatments"
     assert (choose_item(sure, "glossary.raynauds", True).rule, choose_item(sure, "glossary.raynauds", True).item) == (
         RANKED, "vascular.raynauds_treatments")
-    unsure = ranking(("vascular.raynauds_treatments", min(SURE, OVERRULE) - 0.01), ("glossary.raynauds", 0.1))
+    unsure = ranking(("vascular.raynauds_treatments", SURE - 0.01), ("glossary.raynauds", 0.1))
     assert choose_item(unsure, None, True).rule == ASK_BACK
     assert (choose_item(unsure, "glossary.raynauds", True).rule, choose_item(unsure, "glossary.raynauds", True).item) == (
         NAMED, "glossary.raynauds")
