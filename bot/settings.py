@@ -92,6 +92,12 @@ def dialogues_dir() -> Path:
     return Path(os.environ.get("SSCBOT_DIALOGUES_DIR", PROJECT_DIR / "dialogues"))
 
 
+def staff_url() -> str:
+    """Where staff open the console, when it is reached through a proxy
+    (https://staff.clinic.example); empty: its own address (loopback by default)."""
+    return os.environ.get("SSCBOT_STAFF_URL", "").strip().rstrip("/")
+
+
 def staff_key() -> str:
     """The key that signs staff session cookies; empty: staff_key_file()."""
     return os.environ.get("SSCBOT_STAFF_KEY", "")
@@ -118,6 +124,7 @@ RATE_DEFAULTS = {
     "SSCBOT_WIDGET_RATE_PER_ADDRESS": "120/60",
     "SSCBOT_WEBHOOK_RATE_PER_CONVERSATION": "off",
     "SSCBOT_WEBHOOK_RATE_PER_ADDRESS": "off",
+    "SSCBOT_STAFF_SIGN_IN_RATE_PER_ADDRESS": "10/60",
 }
 
 
@@ -139,6 +146,18 @@ def max_request_bytes() -> int:
 def reply_timeout_s() -> float:
     """After this long without a reply the patient gets the try-again fallback."""
     return float(os.environ.get("SSCBOT_REPLY_TIMEOUT_S", "10"))
+
+
+def client_timeout_s() -> float:
+    """A client's request line and headers, and then its body, must each arrive within this
+    long on the aiohttp servers (slowloris), else 408; late headers also close the connection.
+    The Rasa server's is Sanic's REQUEST_TIMEOUT (bot.rasa_plugins.channel)."""
+    return float(os.environ.get("SSCBOT_CLIENT_TIMEOUT_S", "10"))
+
+
+def widget_idle_days() -> int:
+    """The widget forgets the conversation it keeps in the browser after this many days unused."""
+    return int(os.environ.get("SSCBOT_WIDGET_IDLE_DAYS", "30"))
 
 
 def endpoints_file() -> Path:

@@ -44,6 +44,7 @@ def content_copy(tmp_path):
 def assistant_config(tmp_path) -> AssistantConfig:
     config = AssistantConfig.private(tmp_path)
     config.env["SSCBOT_WIDGET_RATE_PER_ADDRESS"] = "1000/60"  # every test's browser comes from 127.0.0.1
+    config.env["SSCBOT_STAFF_SIGN_IN_RATE_PER_ADDRESS"] = "1000/60"  # tests/web/test_staff_security.py has its own
     shutil.copytree(settings.dialogues_dir(), tmp_path / "dialogues")  # the staff console saves scripts here
     config.env["SSCBOT_DIALOGUES_DIR"] = str(tmp_path / "dialogues")
     config.env["SSCBOT_STAFF_KEY_FILE"] = str(tmp_path / "staff.key")

@@ -1,5 +1,5 @@
-"""One check before a request is served: the right site, the right token, not too often
-(counted in Redis when the replicas share one, SSCBOT_REDIS_URL).
+"""The checks before a request is served: the right site, not too often (counted in Redis
+when the replicas share one, SSCBOT_REDIS_URL), the right token, no compressed body.
 
 Both servers call the guard's checks and turn a `Refused` into a JSON error with its status
 (and `Retry-After` for 429).
@@ -21,6 +21,7 @@ Limiter = Union[RateLimiter, SharedRateLimiter]
 SITE_REFUSED = "This site may not use the assistant."
 TOKEN_MISSING = "This request needs its token (Authorization: Bearer ...)."
 TOKEN_WRONG = "This token is not valid here."
+ENCODING_REFUSED = "Compressed requests are not accepted: send the body without Content-Encoding."
 
 
 class Refused(Exception):
@@ -46,6 +47,12 @@ def check_token(authorization: Optional[str], expected: str) -> None:
         raise Refused(403, TOKEN_WRONG)
 
 
+def check_content_encoding(content_encoding: Optional[str]) -> None:
+    """415 for a compressed request body (zip bombs): refused before it is read."""
+    if (content_encoding or "identity").strip().lower() != "identity":
+        raise Refused(415, ENCODING_REFUSED)
+
+
 @dataclass
 class Guard:
     origins: OriginPolicy
@@ -69,19 +76,20 @@ class Guard:
             raise Refused(403, SITE_REFUSED)
         return verdict
 
-    def check_rate(self, peer: Optional[str], forwarded_for: Optional[str], conversation: Optional[str]) -> None:
-        """429 with the seconds to wait when this client or conversation is over its limit."""
-        address = client_address(peer, forwarded_for, self.trusted_proxies)
-        checks = [("address", address, "from your network")]
-        if conversation is not None:
-            checks.append(("conversation", conversation, "in this conversation"))
-        for name, key, where in checks:
-            limiter = self._limiters.get(name)
-            wait = limiter.take(key) if limiter else 0
-            if limiter and wait:
-                raise Refused(
-                    429, f"Too many messages {where} ({limiter.rate}). Please wait {wait} s and try again.", wait
-                )
+    def check_address(self, peer: Optional[str], forwarded_for: Optional[str]) -> None:
+        """429 when this client (its address; an IPv6 /64 is one client) is over its limit.
+        Checked before the token, so that refused requests count too."""
+        self._take("address", client_address(peer, forwarded_for, self.trusted_proxies), "from your network")
+
+    def check_conversation(self, conversation: str) -> None:
+        """429 when this conversation is over its limit."""
+        self._take("conversation", conversation, "in this conversation")
+
+    def _take(self, kind: str, key: str, where: str) -> None:
+        limiter = self._limiters.get(kind)
+        wait = limiter.take(key) if limiter else 0
+        if limiter and wait:
+            raise Refused(429, f"Too many messages {where} ({limiter.rate}). Please wait {wait} s and try again.", wait)
 
 
 def guard_from_settings(api: str, own_sites: Iterable[str]) -> Guard:

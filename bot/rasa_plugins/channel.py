@@ -50,6 +50,7 @@ from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
 from bot.records.conversations import events_of, forget, has_user_message
 from bot.records.ratings import FeedbackStore
+from bot.records.staff_copies import StaffCopies
 from bot.safety.forget_request import is_plain_forget
 from bot.safety.incoming import BadRequest, Incoming, parse_body
 from bot.safety.redaction import redact
@@ -120,6 +121,7 @@ class PatientRestInput(RestInput):
         self.reply_timeout = settings.reply_timeout_s()
         self.replies = ChannelReplies(self.max_chars)
         self.feedback = FeedbackStore(settings.feedback_database_url())
+        self.copies = StaffCopies(settings.feedback_database_url())
         self.in_flight: Dict[str, int] = {}
         self.understanding = shared_understanding()
         self.token = settings.webhook_token()
@@ -173,9 +175,11 @@ class PatientRestInput(RestInput):
         return webhook
 
     def _admit(self, request: Request) -> Incoming:
-        """The request's message, if it comes from an allowed site, with the token when one
-        is set, as JSON, and within the rate limits; else Refused."""
+        """The request's message, if it comes from an allowed site, within its client's rate
+        limit (counted before the token is checked, so that refused requests count too), with
+        the token when one is set, as JSON, and within its conversation's limit; else Refused."""
         self.guard.check_origin(request.headers.get("origin"))
+        self.guard.check_address(request.ip, request.headers.get("x-forwarded-for"))
         if self.token:
             check_token(request.headers.get("authorization"), self.token)
         if request.content_type.split(";")[0].strip().lower() != "application/json":
@@ -184,7 +188,7 @@ class PatientRestInput(RestInput):
             incoming = parse_body(request.body)
         except BadRequest as error:
             raise Refused(400, str(error)) from None
-        self.guard.check_rate(request.ip, request.headers.get("x-forwarded-for"), incoming.sender)
+        self.guard.check_conversation(incoming.sender)
         return incoming
 
     async def _answer(
@@ -244,26 +248,28 @@ class PatientRestInput(RestInput):
             self.in_flight.pop(sender, None)
 
     async def _forget(self, agent: Any, sender: str) -> List[Dict[str, Any]]:
-        """Delete the conversation and its ratings, holding the conversation's lock."""
+        """Delete the conversation, its ratings and the staff's tries of its questions, holding
+        the conversation's lock."""
         engine = tracker_engine(agent)
         if engine is None:
             logger.error("Cannot forget conversation %s: the tracker store is not SQL", sender)
             return self.replies.fallback(TRY_AGAIN, sender)
         loop = asyncio.get_running_loop()
 
-        async def forget_locked() -> Tuple[int, int]:
+        async def forget_locked() -> Tuple[int, int, int]:
             async with agent.lock_store.lock(sender):
                 return (
                     await loop.run_in_executor(None, forget, engine, sender),
                     await loop.run_in_executor(None, self.feedback.forget, [sender]),
+                    await loop.run_in_executor(None, self.copies.forget_copies, engine, [sender]),
                 )
 
         try:
-            events, ratings = await asyncio.wait_for(forget_locked(), self.reply_timeout)
+            events, ratings, copies = await asyncio.wait_for(forget_locked(), self.reply_timeout)
         except Exception:
             logger.exception("Could not forget conversation %s", sender)
             return self.replies.fallback(TRY_AGAIN, sender)
-        logger.info("Forgot a conversation on request: %d events, %d ratings", events, ratings)
+        logger.info("Forgot a conversation on request: %d events, %d ratings, %d staff tries", events, ratings, copies)
         return self.replies.forgotten(sender)
 
     async def _urgent(self, agent: Any, text: str, sender: str) -> Optional[List[Dict[str, Any]]]:

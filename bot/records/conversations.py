@@ -115,6 +115,14 @@ def checkpoint(engine: sa.engine.Engine) -> None:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def reclaim(engine: sa.engine.Engine) -> None:
+    """On PostgreSQL, VACUUM the events table now: deleted rows stay in its files until then
+    (autovacuum would come later). SQLite's secure_delete overwrote them already."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM events")
+
+
 def forget(engine: sa.engine.Engine, sender: str) -> int:
     """Delete one conversation, leaving nothing readable; the number of events deleted."""
     with transaction(engine) as connection:

@@ -14,7 +14,7 @@ import contextlib
 import fcntl
 import zlib
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping, Optional
 
 import sqlalchemy as sa
 
@@ -61,21 +61,33 @@ def stored_version(connection: sa.engine.Connection, part: str) -> int | None:
     return connection.execute(sa.select(SCHEMA.c.version).where(SCHEMA.c.part == part)).scalar()
 
 
-def upgrade(engine: sa.engine.Engine, part: str, version: int, metadata: sa.MetaData) -> bool:
-    """Create `part`'s tables at `version` if the database has none; True if it created them.
-    A database at another version is refused: there is no older schema to upgrade from yet."""
+Step = Callable[[sa.engine.Connection], None]
+
+
+def upgrade(
+    engine: sa.engine.Engine, part: str, version: int, metadata: sa.MetaData, steps: Optional[Mapping[int, Step]] = None
+) -> bool:
+    """Bring `part`'s tables to `version`: created if the database has none, else each step
+    `steps[n]` (version n to n + 1) run in turn, new tables made; True if anything changed.
+    A version with no step to `version` is refused."""
+    steps = steps or {}
     with exclusive(engine, "schema"), engine.begin() as connection:
         stored = stored_version(connection, part)
         if stored == version:
             return False
-        if stored is not None:
+        if stored is not None and not (stored < version and all(n in steps for n in range(stored, version))):
             raise SchemaError(
                 f"{_where(engine)}: the {part} tables are at version {stored}, this code needs {version} "
                 "and has no step between them"
             )
         SCHEMA.create(connection, checkfirst=True)
+        for n in range(stored or version, version):
+            steps[n](connection)
         metadata.create_all(connection)
-        connection.execute(SCHEMA.insert().values(part=part, version=version))
+        if stored is None:
+            connection.execute(SCHEMA.insert().values(part=part, version=version))
+        else:
+            connection.execute(SCHEMA.update().where(SCHEMA.c.part == part).values(version=version))
         return True
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Type, TypeVar
+from typing import Any, ClassVar, Mapping, Type, TypeVar
 
 from sqlalchemy.orm import sessionmaker
 
 from bot.content.store import create_db_engine
-from bot.records.schema import require, upgrade
+from bot.records.schema import Step, require, upgrade
 
 T = TypeVar("T", bound="VersionedStore")
 
@@ -19,6 +19,7 @@ class VersionedStore:
     SCHEMA_PART: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int]
     METADATA: ClassVar[Any]
+    STEPS: ClassVar[Mapping[int, Step]] = {}  # version n to n + 1
 
     def __init__(self, url: str):
         self.engine = create_db_engine(url)
@@ -27,5 +28,5 @@ class VersionedStore:
 
     @classmethod
     def create(cls: Type[T], url: str) -> T:
-        upgrade(create_db_engine(url), cls.SCHEMA_PART, cls.SCHEMA_VERSION, cls.METADATA)
+        upgrade(create_db_engine(url), cls.SCHEMA_PART, cls.SCHEMA_VERSION, cls.METADATA, cls.STEPS)
         return cls(url)

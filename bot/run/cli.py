@@ -27,16 +27,17 @@ from bot.content.store import unreachable
 from bot.dialogues.cli import add_commands as add_dialogue_commands
 from bot.evaluation.cli import add_commands as add_eval_commands
 from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
-from bot.records.conversations import TrackerStoreError, purge, tracker_db_url
+from bot.records.conversations import TrackerStoreError, purge, reclaim, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
 from bot.records.schema import SchemaError
+from bot.records.staff_copies import StaffCopies
 from bot.records.unanswered import group_by_terms, unanswered_questions
 from bot.records.unanswered import report_lines as gaps_report_lines
 from bot.run.cluster import Cluster, ClusterConfig
 from bot.run.launcher import Assistant, AssistantConfig, StartError
 from bot.run.services import ServiceError
-from bot.staff.accounts import AccountError, StaffStore
+from bot.staff.accounts import AccountError, StaffStore, check_password
 
 
 def _settings_check() -> int:
@@ -85,17 +86,23 @@ def _run(args: argparse.Namespace) -> int:
     if _model_missing(args.model):
         return 2
     config = AssistantConfig(
-        rasa_port=args.port, action_port=args.action_port, web_port=args.web_port, model=args.model
+        rasa_port=args.port,
+        action_port=args.action_port,
+        web_port=args.web_port,
+        staff_port=args.staff_port,
+        model=args.model,
     )
     assistant = Assistant(config)
     _stop_on_signals()
     try:
         assistant.load_content()  # bad content stops it here, before any server or port
-        print("Starting the action server, the Rasa server and the chat widget ...", flush=True)
+        print("Starting the action server, the Rasa server, the chat widget and the staff console ...", flush=True)
         assistant.start()
         print(
             "\nThe assistant is ready.\n"
             f"  Chat widget:             http://localhost:{config.web_port}/\n"
+            f"  Staff console:           http://localhost:{config.staff_port}/staff/ (this machine only; "
+            "add a name with `sscbot staff add NAME`)\n"
             f"  Chat in this terminal:   make shell\n"
             f"  Or over the REST webhook:\n"
             f"    curl -s -X POST {config.rasa_url}/webhooks/rest/webhook \\\n"
@@ -125,6 +132,7 @@ def _content_load(args: argparse.Namespace) -> int:
         store = load_into_store(settings.database_url())
         FeedbackStore.create(settings.feedback_database_url())
         StaffStore.create(settings.feedback_database_url())
+        StaffCopies.create(settings.feedback_database_url())
     except ContentError as error:
         print(f"Content error: {error}", file=sys.stderr)
         return 2
@@ -177,17 +185,22 @@ def _gaps_report(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    """Delete conversations whose last message is older than --days, their ratings, and any
-    rating older than that."""
+    """Delete conversations whose last message is older than --days, their ratings and the
+    staff's tries of their questions, and any rating older than that."""
     try:
         engine = create_engine(tracker_db_url())
         senders = purge(engine, args.days)
         feedback = FeedbackStore(settings.feedback_database_url())
         ratings = feedback.forget(senders) + feedback.purge(args.days)
+        copies = StaffCopies(settings.feedback_database_url()).forget_copies(engine, senders)
+        reclaim(engine)
     except (TrackerStoreError, SchemaError, SQLAlchemyError) as error:
         print(f"Purge failed: {error}", file=sys.stderr)
         return 2
-    print(f"Deleted {len(senders)} conversations older than {args.days:g} days, and {ratings} ratings.")
+    print(
+        f"Deleted {len(senders)} conversations older than {args.days:g} days, {ratings} ratings "
+        f"and {copies} staff tries of their questions."
+    )
     return 0
 
 
@@ -241,20 +254,55 @@ def _cluster(args: argparse.Namespace) -> int:
 
 
 def _staff_add(args: argparse.Namespace) -> int:
-    """Add a staff member to the console, or set a new password (which also lifts a lock)."""
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Again: ") != password:
-            print("The two passwords differ.", file=sys.stderr)
-            return 2
+    """Add a staff member to the console, or set a new password (which lifts the slow-down
+    and ends every session of the name)."""
     try:
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Password for {args.name}: ")
+            check_password(password)
+            if getpass.getpass("Again: ") != password:
+                print("The two passwords differ.", file=sys.stderr)
+                return 2
         StaffStore.create(settings.feedback_database_url()).add(args.name, password)
     except (AccountError, SchemaError, SQLAlchemyError) as error:
         print(f"Cannot add {args.name}: {error}", file=sys.stderr)
         return 2
-    print(f"{args.name} can sign in to the staff console (/staff/).")
+    print(f"{args.name} can sign in to the staff console: {_console_address()}")
+    return 0
+
+
+def _console_address() -> str:
+    return f"{settings.staff_url() or 'http://localhost:8081'}/staff/"
+
+
+def _staff_remove(args: argparse.Namespace) -> int:
+    """Remove a staff member; every session of the name ends at once."""
+    try:
+        removed = StaffStore.create(settings.feedback_database_url()).remove(args.name)
+    except (SchemaError, SQLAlchemyError) as error:
+        print(f"Cannot remove {args.name}: {error}", file=sys.stderr)
+        return 2
+    print(f"Removed {args.name}; their sessions are ended." if removed else f"There is no staff member {args.name}.")
+    return 0 if removed else 1
+
+
+def _staff_list(args: argparse.Namespace) -> int:
+    """Names, last sign-in (UTC) and whether sign-in is slowed down after failures."""
+    try:
+        accounts = StaffStore.create(settings.feedback_database_url()).accounts()
+    except (SchemaError, SQLAlchemyError) as error:
+        print(f"Cannot list the staff: {error}", file=sys.stderr)
+        return 2
+    if not accounts:
+        print("No staff members yet: add one with `sscbot staff add NAME`.")
+    for account in accounts:
+        last = f"{account.last_sign_in:%Y-%m-%d %H:%M} UTC" if account.last_sign_in else "never"
+        state = f"{account.failures} failed sign-ins" if account.failures else "no failed sign-ins"
+        if account.slowed_until:
+            state += f", next try checked after {account.slowed_until:%H:%M:%S} UTC"
+        print(f"{account.name}  last sign-in: {last}  {state}")
     return 0
 
 
@@ -267,10 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sscbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="start the action server, the Rasa server and the chat widget")
+    run = commands.add_parser("run", help="start the action server, the Rasa server, the chat widget and the console")
     run.add_argument("--port", type=int, default=5005, help="Rasa server port (default 5005)")
     run.add_argument("--action-port", type=int, default=5055, help="action server port (default 5055)")
     run.add_argument("--web-port", type=int, default=8080, help="chat widget port (default 8080)")
+    run.add_argument("--staff-port", type=int, default=8081, help="staff console port (default 8081)")
     run.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
     run.set_defaults(handler=_run)
 
@@ -292,6 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=_staff_add)
+    remove = staff_commands.add_parser("remove", help="remove a staff member and end their sessions")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_staff_remove)
+    staff_commands.add_parser("list", help="names, last sign-in and slow-down").set_defaults(handler=_staff_list)
 
     content_commands = _command_group(commands, "content", "work with content/")
     for name in ("load", "check"):

@@ -1,5 +1,5 @@
-"""Start and stop the action server, the Rasa server and the widget's web server
-together, on loopback.
+"""Start and stop the action server, the Rasa server, the widget's web server and the
+staff console together, on loopback.
 
 Used by `sscbot run` (`make run`) and by the end-to-end tests, so both run the
 assistant the same way.
@@ -28,6 +28,7 @@ from bot import settings
 from bot.content.repository import load_into_store
 from bot.records.conversations import TRACKER_STORE_TYPE
 from bot.records.ratings import FeedbackStore
+from bot.records.staff_copies import StaffCopies
 from bot.run import stores
 from bot.settings import PROJECT_DIR, endpoints_file
 from bot.staff.accounts import StaffStore
@@ -59,6 +60,7 @@ class AssistantConfig:
     rasa_port: int = 5005
     action_port: int = 5055
     web_port: int = 8080
+    staff_port: int = 8081
     model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
     endpoints: Path = field(default_factory=endpoints_file)
     credentials: Path = PROJECT_DIR / "credentials.yml"
@@ -76,6 +78,7 @@ class AssistantConfig:
             rasa_port=free_port(),
             action_port=free_port(),
             web_port=free_port(),
+            staff_port=free_port(),
             runtime_dir=folder / "run",
             tracker_db=folder / "tracker.db",
             log_dir=folder / "logs",
@@ -98,6 +101,10 @@ class AssistantConfig:
     def web_url(self) -> str:
         return f"http://{HOST}:{self.web_port}"
 
+    @property
+    def staff_url(self) -> str:
+        return f"http://{HOST}:{self.staff_port}"
+
 
 class Assistant:
     """The server processes; use as a context manager or call start/stop."""
@@ -115,15 +122,16 @@ class Assistant:
         self.stop()
 
     def start(self) -> None:
-        """Load content/ into the content store (unless done), then start the three servers at once."""
+        """Load content/ into the content store (unless done), then start the four servers at once."""
         if not self.content_loaded:
             self.load_content()
-        self.start_only("actions", "rasa", "web")
+        self.start_only("actions", "rasa", "web", "staff")
 
     def start_only(self, *names: str) -> None:
-        """Start these servers ("actions", "rasa", "web") at once; all stopped if one fails."""
+        """Start these servers ("actions", "rasa", "web", "staff") at once; all stopped if one fails."""
+        makers = {"actions": self._actions, "rasa": self._rasa, "web": self._web, "staff": self._staff}
         try:
-            servers = [{"actions": self._actions, "rasa": self._rasa, "web": self._web}[name]() for name in names]
+            servers = [makers[name]() for name in names]
             for server in servers:
                 self._spawn(server)
             for server in servers:
@@ -144,6 +152,7 @@ class Assistant:
         load_into_store(self.content_url)
         FeedbackStore.create(self.feedback_url)
         StaffStore.create(self.feedback_url)
+        StaffCopies.create(self.feedback_url)
         self.content_loaded = True
 
     @property
@@ -200,10 +209,28 @@ class Assistant:
                 "--rasa-url",
                 self.config.rasa_url,
                 *(["--tracker-db", self.tracker_url] if self.tracker_url else []),
+            ],
+            f"{self.config.web_url}/health",
+        )
+
+    def _staff(self) -> Server:
+        return Server(
+            "staff",
+            [
+                sys.executable,
+                "-m",
+                "bot.staff",
+                "--host",
+                HOST,
+                "--port",
+                str(self.config.staff_port),
+                "--rasa-url",
+                self.config.rasa_url,
+                *(["--tracker-db", self.tracker_url] if self.tracker_url else []),
                 "--model",
                 str(self.config.model),
             ],
-            f"{self.config.web_url}/health",
+            f"{self.config.staff_url}/staff/health",
         )
 
     @property
@@ -305,8 +332,8 @@ class Assistant:
         return ":\n" + "\n".join(lines[-30:])
 
     def stop(self) -> None:
-        """Stop each server before the one it talks to: web, Rasa, actions."""
-        for name in ("web", "rasa", "actions"):
+        """Stop each server before the one it talks to: staff console, web, Rasa, actions."""
+        for name in ("staff", "web", "rasa", "actions"):
             process = self.processes.pop(name, None)
             if process is None or process.poll() is not None:
                 continue

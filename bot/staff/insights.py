@@ -1,14 +1,20 @@
 """What patients ask, for the staff console: questions per topic per week, the answers most
 rated not helpful, and the unanswered questions grouped by the terms they name. Only the
-stored (redacted) text; a forgotten conversation is gone from the tracker store already."""
+stored (redacted) text; a forgotten conversation is gone from the tracker store already.
+
+Each unanswered question carries a ref, an HMAC of its conversation id under the staff key:
+a try of the question names it, so that the patient's "forget me" deletes the try too,
+without the console ever showing a patient's conversation id."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import hmac
 import json
 from collections import Counter
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
@@ -16,7 +22,7 @@ from bot.content.repository import content
 from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
 from bot.records.conversations import EVENTS, transaction
 from bot.records.ratings import FeedbackStore
-from bot.records.unanswered import group_by_terms, unanswered_questions
+from bot.records.unanswered import Unanswered, group_by_terms, unanswered_questions
 
 MOST = 10
 # conversations tried in the console, scripted runs, `make eval` and `make bench`
@@ -67,17 +73,33 @@ def _term_finder():
     return build_pipeline(lexicon_terms(content().library.items.values()))
 
 
-def unanswered_groups(engine: sa.engine.Engine, containing: str = "") -> List[Dict[str, Any]]:
-    """The largest groups; with `containing`, only the questions with those words in them."""
+def ref_of(key: bytes, sender: str) -> str:
+    return hmac.new(key, sender.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _patients_questions(engine: sa.engine.Engine) -> List[Unanswered]:
+    return [q for q in unanswered_questions(engine) if not q.sender_id.startswith(NOT_PATIENTS)]
+
+
+def sender_of(engine: sa.engine.Engine, key: bytes, ref: str) -> Optional[str]:
+    """The conversation of the unanswered question with this ref; None once it is gone."""
+    return next(
+        (q.sender_id for q in _patients_questions(engine) if hmac.compare_digest(ref_of(key, q.sender_id), ref)), None
+    )
+
+
+def unanswered_groups(engine: sa.engine.Engine, key: bytes, containing: str = "") -> List[Dict[str, Any]]:
+    """The largest groups, each question with its ref; with `containing`, only the questions
+    with those words in them."""
     words = containing.lower().split()
-    questions = [
-        q
-        for q in unanswered_questions(engine)
-        if not q.sender_id.startswith(NOT_PATIENTS) and all(word in q.text.lower() for word in words)
-    ]
+    questions = [q for q in _patients_questions(engine) if all(word in q.text.lower() for word in words)]
     finder = _term_finder()
     groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
     return [
-        {"term": group.key, "count": len(group.questions), "questions": [q.text for q in group.questions[:MOST]]}
+        {
+            "term": group.key,
+            "count": len(group.questions),
+            "questions": [{"text": q.text, "ref": ref_of(key, q.sender_id)} for q in group.questions[:MOST]],
+        }
         for group in groups[:MOST]
     ]

@@ -1,14 +1,18 @@
 """Scripts saved from the staff console: the same YAML files in dialogues/ that the
 command-line runner reads, checked by the same parser, never overwriting a change made on
-disk since the console read the file."""
+disk since the console read the file. One save at a time (a lock on the folder), each
+written whole (a new file renamed over the old)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import yaml
 
@@ -40,7 +44,22 @@ def save_script(folder: Path, file_name: str, script: Dict[str, Any], base_hash:
     ScriptConflict when the file changed meanwhile."""
     if not FILE_NAME.fullmatch(file_name):
         raise ValueError("a file name is lower-case letters, digits, '-' or '_', ending in .yml")
-    path = folder / file_name
+    with _one_at_a_time(folder):
+        return _save(folder, folder / file_name, script, base_hash)
+
+
+@contextlib.contextmanager
+def _one_at_a_time(folder: Path) -> Iterator[None]:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and the lock with it
+
+
+def _save(folder: Path, path: Path, script: Dict[str, Any], base_hash: Optional[str]) -> Path:
+    file_name = path.name
     if file_hash(path) != base_hash:
         raise ScriptConflict(
             f"dialogues/{file_name} changed on disk since it was opened here: reload the page and save again"
@@ -57,5 +76,7 @@ def save_script(folder: Path, file_name: str, script: Dict[str, Any], base_hash:
                 (trial / other.relative_to(folder)).write_bytes(other.read_bytes())
         (trial / file_name).write_text(text, encoding="utf-8")
         load_scripts([trial])
-    path.write_text(text, encoding="utf-8")
+    new = path.with_name(f".{file_name}.new")
+    new.write_text(text, encoding="utf-8")
+    os.replace(new, path)
     return path

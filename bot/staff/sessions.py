@@ -1,17 +1,24 @@
-"""Signed staff session cookies: `name.expiry.signature` (HMAC-SHA256 under the staff key).
-The server keeps no session table; a cookie cannot be made or changed without the key."""
+"""Staff sessions, kept on the server so that they can be ended: the cookie is 256 random
+bits; the database keeps only its HMAC under the staff key, the name and the expiry.
+Sign-out ends one session; a new password and `sscbot staff remove` end all of a name's."""
 
 from __future__ import annotations
 
-import base64
+import datetime as dt
 import hashlib
 import hmac
-import time
+import secrets
 from typing import Optional
+
+from sqlalchemy import delete, select
+
+from bot.records.versioned import VersionedStore
+from bot.staff.tables import SCHEMA_PART, SCHEMA_VERSION, STEPS, Base, SessionRow
 
 COOKIE = "sscbot_staff"
 LIFETIME_S = 8 * 3600
 MIN_KEY_BYTES = 32
+MAX_COOKIE_CHARS = 100
 
 
 def check_key(key: bytes) -> bytes:
@@ -20,24 +27,38 @@ def check_key(key: bytes) -> bytes:
     return key
 
 
-def _sign(key: bytes, payload: str) -> str:
-    return (
-        base64.urlsafe_b64encode(hmac.new(key, payload.encode("utf-8"), hashlib.sha256).digest()).decode().rstrip("=")
-    )
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-def make_cookie(key: bytes, name: str, now: Optional[float] = None) -> str:
-    expires = int((now if now is not None else time.time()) + LIFETIME_S)
-    payload = f"{name}.{expires}"
-    return f"{payload}.{_sign(key, payload)}"
+class SessionStore(VersionedStore):
+    SCHEMA_PART, SCHEMA_VERSION, METADATA, STEPS = SCHEMA_PART, SCHEMA_VERSION, Base.metadata, STEPS
 
+    def __init__(self, url: str, key: bytes):
+        super().__init__(url)
+        self.key = check_key(key)
 
-def staff_name(key: bytes, cookie: Optional[str], now: Optional[float] = None) -> Optional[str]:
-    """The signed-in staff member's name, or None for a missing, forged or expired cookie."""
-    if not cookie or cookie.count(".") < 2:
-        return None
-    payload, _, signature = cookie.rpartition(".")
-    name, _, expires = payload.rpartition(".")
-    if not hmac.compare_digest(_sign(key, payload), signature) or not expires.isdigit():
-        return None
-    return name if int(expires) > (now if now is not None else time.time()) else None
+    def _digest(self, cookie: str) -> str:
+        return hmac.new(self.key, cookie.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def start(self, name: str) -> str:
+        """A new session of `name`: its cookie."""
+        cookie = secrets.token_urlsafe(32)
+        with self._session.begin() as session:
+            session.execute(delete(SessionRow).where(SessionRow.expires_at <= _now()))
+            expires = _now() + dt.timedelta(seconds=LIFETIME_S)
+            session.add(SessionRow(digest=self._digest(cookie), name=name, expires_at=expires))
+        return cookie
+
+    def name_of(self, cookie: Optional[str]) -> Optional[str]:
+        """The signed-in name, or None for a missing, unknown, ended or expired session."""
+        if not cookie or len(cookie) > MAX_COOKIE_CHARS:
+            return None
+        query = select(SessionRow.name).where(SessionRow.digest == self._digest(cookie), SessionRow.expires_at > _now())
+        with self._session() as session:
+            return session.execute(query).scalar_one_or_none()
+
+    def end(self, cookie: Optional[str]) -> None:
+        if cookie and len(cookie) <= MAX_COOKIE_CHARS:
+            with self._session.begin() as session:
+                session.execute(delete(SessionRow).where(SessionRow.digest == self._digest(cookie)))

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import sys
-from pathlib import Path
 from typing import List, Optional
 
 import sqlalchemy as sa
@@ -14,18 +13,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
 from bot.access.conversation_keys import ConversationKeys, key_from
+from bot.access.exposure import require_secrets
 from bot.access.guard import Guard, guard_from_settings
 from bot.content.files import ContentError
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.records.schema import SchemaError
-from bot.staff.accounts import StaffStore
-from bot.staff.runs import RunStore
-from bot.staff.sessions import check_key
 from bot.web.server import create_app
 from bot.web.serving import serve
-from bot.web.staff import StaffConsole
 
 
 def load_content() -> ContentStore:
@@ -59,31 +55,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
     parser.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
-    parser.add_argument(
-        "--model",
-        type=Path,
-        default=settings.PROJECT_DIR / "models" / "ssc.tar.gz",
-        help="the model the Rasa server serves (named in the staff console's runs)",
-    )
     args = parser.parse_args(argv)
     try:
+        require_secrets(args.host, ["SSCBOT_WEBHOOK_TOKEN", "SSCBOT_CONVERSATION_KEY"])
         content = load_content()
         tracker = sa.create_engine(args.tracker_db or tracker_db_url())
         guard = widget_guard(args.host, args.port)
         keys = ConversationKeys(key_from(settings.conversation_key(), settings.conversation_key_file()))
         feedback = FeedbackStore(settings.feedback_database_url())
-        console = StaffConsole(
-            StaffStore(settings.feedback_database_url()),
-            RunStore(settings.feedback_database_url()),
-            feedback,
-            content,
-            tracker,
-            check_key(key_from(settings.staff_key(), settings.staff_key_file())),
-            settings.dialogues_dir(),
-            args.model,
-            args.rasa_url.rstrip("/"),
-            secure_cookie=settings.public_url().startswith("https://"),
-        )
     except (ContentError, ValueError, OSError, TrackerStoreError, SchemaError) as error:
         print(f"Cannot start the widget server: {error}", file=sys.stderr)
         return 2
@@ -96,7 +75,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         guard,
         keys,
         webhook_token=settings.webhook_token(),
-        staff_console=console,
     )
     asyncio.run(serve(app, args.host, args.port))
     return 0

@@ -4,16 +4,23 @@ The assistant's own site (its public address, compared with scheme and port, nev
 the Host header) and the sites listed in SSCBOT_WIDGET_ORIGINS may call it; the
 listed ones get CORS headers naming them, never `*`. A request from any other site
 is refused before it reaches Rasa or the database. Headers beyond a sane size are
-refused with a JSON 431.
+refused with a JSON 431, a compressed body (any Content-Encoding but identity) with a
+JSON 415 before it is read.
+
+Every response names no server version; with an https public address it carries HSTS;
+the APIs' replies (/api/, /staff/api/) are never stored by a browser or a proxy.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from typing import Dict
 
 from aiohttp import web
 
-from bot.access.guard import Guard, Refused
+from bot import settings
+from bot.access.guard import Guard, Refused, check_content_encoding
 from bot.access.origins import Verdict
 
 GUARD = web.AppKey("guard", Guard)
@@ -28,7 +35,10 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Server": "sscbot",  # instead of aiohttp's, which names its and Python's versions
 }
+HSTS = {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
+NOT_STORED = ("/api/", "/staff/api/")
 CORS_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST",
     "Access-Control-Allow-Headers": "Authorization, Content-Type",
@@ -39,11 +49,18 @@ CORS_HEADERS = {
 def install(app: web.Application, guard: Guard) -> None:
     app[GUARD] = guard
     app.middlewares.insert(0, _origins)
-    app.on_response_prepare.append(_add_security_headers)  # type: ignore[arg-type]  # aiohttp's Signal typing
+    app.on_response_prepare.append(functools.partial(_add_headers, response_headers()))
 
 
-async def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    response.headers.update(SECURITY_HEADERS)
+def response_headers() -> Dict[str, str]:
+    """The headers of every response; HSTS when the public address is https."""
+    return {**SECURITY_HEADERS, **(HSTS if settings.public_url().startswith("https://") else {})}
+
+
+async def _add_headers(headers: Dict[str, str], request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(headers)
+    if request.path.startswith(NOT_STORED):
+        response.headers["Cache-Control"] = "no-store"
 
 
 def _refusal(request: web.Request, refused: Refused) -> web.Response:
@@ -58,13 +75,12 @@ async def _origins(request: web.Request, handler) -> web.StreamResponse:
         return _refusal(request, Refused(431, f"The request headers are too large (at most {MAX_HEADER_BYTES} bytes)."))
     origin = request.headers.get("Origin")
     try:
+        check_content_encoding(request.headers.get("Content-Encoding"))
         verdict = request.app[GUARD].check_origin(origin)
     except Refused as refused:
         return _refusal(request, refused)
     if verdict is not Verdict.LISTED_SITE:
         return await handler(request)
-    if request.path.startswith("/staff/"):  # the console is for the assistant's own site only
-        return _refusal(request, Refused(403, "This site may not use the staff console."))
     response = web.Response(status=204) if request.method == "OPTIONS" else await handler(request)
     response.headers.update({**CORS_HEADERS, "Access-Control-Allow-Origin": str(origin), "Vary": "Origin"})
     return response

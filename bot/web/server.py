@@ -4,7 +4,8 @@
     GET  /widget.js     the widget, embedded on any site with one <script> tag
     GET  /widget.css    its styles (widget.js adds them to the page)
     GET  /api/intro     the welcome, disclaimer and physician pointer from the content
-                        store, and the message length limit: shown before the first message
+                        store, the message length limit and the days after which the widget
+                        forgets an unused conversation: shown before the first message
     POST /api/conversation  {}: a new conversation, {"sender": id, "token": token}; the id
                         is 128 random bits, the token its HMAC under the server's key
     POST /api/chat      {"sender", "message", "message_id"?}: forwarded to Rasa's REST webhook;
@@ -14,11 +15,11 @@
                         conversation received (the tracker store says so), stored once per
                         answer; a later press changes it
     GET  /health        200 when the server is up (the launcher waits for it)
-    /staff/...          the staff console, behind a staff sign-in (bot/web/staff.py)
 
 Chat and feedback carry the conversation's token (Authorization: Bearer ...): 401
 without it, 403 with another conversation's. Every POST is JSON from an allowed site
-(bot.web.security) and within the rate limits (429 with Retry-After).
+(bot.web.security) and within the rate limits (429 with Retry-After); the per-address limit
+is counted before the token is checked, so that requests refused for their token count too.
 Errors are JSON {"error": "..."} with a sentence the widget can show, and one log line.
 """
 
@@ -33,12 +34,13 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from bot.access.conversation_keys import ConversationKeys
-from bot.access.guard import Guard, Refused, bearer_token
+from bot.access.guard import Guard, bearer_token
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, received
 from bot.records.ratings import FeedbackStore
-from bot.settings import max_message_chars
-from bot.web import rasa_proxy, security, staff
+from bot.settings import max_message_chars, widget_idle_days
+from bot.web import rasa_proxy, security
+from bot.web.errors import json_errors
 from bot.web.validation import MAX_BODY_BYTES, ApiError, ChatRequest, FeedbackRequest, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -65,12 +67,11 @@ def create_app(
     keys: ConversationKeys,
     rasa_timeout_s: float = RASA_TIMEOUT_S,
     webhook_token: str = "",
-    staff_console: Optional[staff.StaffConsole] = None,
 ) -> web.Application:
     """`tracker`: the tracker store's database, where a rating is checked against the answers
     the conversation received. `guard`: allowed sites and rate limits; `keys`: conversation
     tokens; `webhook_token`: sent to Rasa's webhook when it requires one."""
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_json_errors])
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
     security.install(app, guard)
     app[KEYS] = keys
     rasa_proxy.install(app, rasa_url, rasa_timeout_s, webhook_token)
@@ -84,8 +85,6 @@ def create_app(
     app.router.add_post("/api/conversation", _conversation)
     app.router.add_post("/api/chat", _chat)
     app.router.add_post("/api/feedback", _feedback)
-    if staff_console is not None:
-        staff.install(app, staff_console)
     return app
 
 
@@ -103,18 +102,23 @@ async def _health(request: web.Request) -> web.Response:
 async def _intro(request: web.Request) -> web.Response:
     content = request.app[CONTENT]
     intro = {key: content.setting(key) for key in INTRO_SETTINGS}
-    return web.json_response({**intro, "max_message_chars": max_message_chars()})
+    limits = {"max_message_chars": max_message_chars(), "conversation_idle_days": widget_idle_days()}
+    return web.json_response({**intro, **limits})
 
 
 def _admit(request: web.Request, conversation: Optional[str] = None) -> None:
-    """Within the rate limits, and (for a conversation) carrying its token."""
-    if conversation is not None:
-        token = bearer_token(request.headers.get("Authorization"))
-        if token is None:
-            raise ApiError(401, TOKEN_MISSING)
-        if not request.app[KEYS].verify(conversation, token):
-            raise ApiError(403, TOKEN_WRONG)
-    request.app[security.GUARD].check_rate(request.remote, request.headers.get("X-Forwarded-For"), conversation)
+    """Within this client's rate limit (counted before the token is checked, so that refused
+    requests count too) and, for a conversation, carrying its token and within its limit."""
+    guard = request.app[security.GUARD]
+    guard.check_address(request.remote, request.headers.get("X-Forwarded-For"))
+    if conversation is None:
+        return
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
+        raise ApiError(401, TOKEN_MISSING)
+    if not request.app[KEYS].verify(conversation, token):
+        raise ApiError(403, TOKEN_WRONG)
+    guard.check_conversation(conversation)
 
 
 async def _conversation(request: web.Request) -> web.Response:
@@ -149,20 +153,3 @@ async def _feedback(request: web.Request) -> web.Response:
     store = request.app[FEEDBACK]
     await loop.run_in_executor(None, store.rate, rating.sender, rating.content_id, rating.rating)
     return web.json_response({"stored": True})
-
-
-@web.middleware
-async def _json_errors(request: web.Request, handler) -> web.StreamResponse:
-    """Errors as JSON with a readable sentence and one log line; unexpected ones logged, never shown."""
-    try:
-        return await handler(request)
-    except (ApiError, Refused) as error:
-        log.warning("refused %s %s: %d %s", request.method, request.path[:200], error.status, error.message)
-        headers = error.headers if isinstance(error, Refused) else {}
-        return web.json_response({"error": error.message}, status=error.status, headers=headers)
-    except web.HTTPException as error:
-        log.warning("refused %s %s: %d %s", request.method, request.path[:200], error.status, error.reason)
-        return web.json_response({"error": error.reason}, status=error.status)
-    except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        return web.json_response({"error": "Something went wrong on our side. Please try again."}, status=500)

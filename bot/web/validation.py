@@ -5,6 +5,7 @@ Every refusal is an `ApiError`: an HTTP status and a sentence a person can read.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from aiohttp import web
 
 from bot.records.ratings import RATINGS
 from bot.safety.incoming import MESSAGE_ID
-from bot.settings import max_message_chars
+from bot.settings import client_timeout_s, max_message_chars
 
 MAX_BODY_BYTES = 8 * 1024
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -27,12 +28,20 @@ class ApiError(Exception):
         self.message = message
 
 
+def too_slow(seconds: float) -> str:
+    return f"The request did not arrive in time (within {seconds:g} s). Please try again."
+
+
 async def read_json(request: web.Request) -> Dict[str, Any]:
-    """The request's JSON object, or an ApiError that says what is wrong with it."""
+    """The request's JSON object, or an ApiError that says what is wrong with it; its body
+    must arrive within SSCBOT_CLIENT_TIMEOUT_S (slow clients)."""
     if request.content_type != "application/json":
         raise ApiError(415, "Send the request as JSON (Content-Type: application/json).")
+    timeout = client_timeout_s()
     try:
-        body = await request.read()
+        body = await asyncio.wait_for(request.read(), timeout)
+    except asyncio.TimeoutError:
+        raise ApiError(408, too_slow(timeout)) from None
     except web.HTTPRequestEntityTooLarge:
         raise ApiError(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).") from None
     try:

@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -23,6 +25,7 @@ from bot.access.rate_limits import Rate
 from bot.content.repository import content
 from bot.content.store import ContentStore
 from bot.records.conversations import events_of
+from bot.run import stores
 from bot.run.cluster import Cluster, ClusterConfig
 
 pytestmark = pytest.mark.cluster
@@ -178,11 +181,35 @@ def test_rate_limits_are_shared_by_the_replicas_through_redis(cluster):
     replicas = [Guard(OriginPolicy.of([]), per_conversation=Rate(3, 60), redis=redis_client(cluster.redis.url),
                       name=name) for _ in range(2)]
     for guard in (replicas[0], replicas[1], replicas[0]):
-        guard.check_rate("198.51.100.7", None, "one-conversation")
+        guard.check_conversation("one-conversation")
     with pytest.raises(Refused) as refused:
-        replicas[1].check_rate("198.51.100.7", None, "one-conversation")
+        replicas[1].check_conversation("one-conversation")
     assert refused.value.status == 429 and refused.value.headers == {"Retry-After": "20"}
-    replicas[1].check_rate("198.51.100.7", None, "another-conversation")
+    replicas[1].check_conversation("another-conversation")
     unreachable = Guard(OriginPolicy.of([]), per_conversation=Rate(1, 60), redis=redis_client("redis://127.0.0.1:1/1"))
     for _ in range(3):
-        unreachable.check_rate("198.51.100.7", None, "one-conversation")  # let through, and logged
+        unreachable.check_conversation("one-conversation")  # let through, and logged
+
+
+def dead_rows(tracker):
+    with tracker.begin() as connection:
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pgstattuple"))
+        return connection.execute(sa.text("SELECT dead_tuple_count FROM pgstattuple('events')")).scalar()
+
+
+def test_the_purge_on_postgresql_leaves_no_deleted_rows_in_the_table(cluster, tracker, tmp_path):
+    """Run last: it purges every conversation of this module."""
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(json.dumps({"tracker_store": stores.tracker_store(cluster.postgres.url)}), encoding="utf-8")
+    sender = f"purged-{uuid.uuid4().hex}"
+    post(f"{cluster.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": "what helps calcinosis?"})
+    with tracker.begin() as connection:  # the deletes alone leave the old rows in the table's files
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+    assert dead_rows(tracker) > 0
+    env = {**os.environ, "SSCBOT_ENDPOINTS": str(endpoints), "SSCBOT_FEEDBACK_DATABASE_URL": cluster.postgres.url}
+    purged = subprocess.run([sys.executable, "-m", "bot.run.cli", "purge", "--days", "0"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert purged.returncode == 0 and "Deleted" in purged.stdout, purged.stdout + purged.stderr
+    assert dead_rows(tracker) == 0
+    with tracker.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0

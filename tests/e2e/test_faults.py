@@ -121,7 +121,7 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
              "SSCBOT_ENDPOINTS": str(endpoints)},
     )
     assert done.returncode == 0, done.stderr
-    assert "Deleted 1 conversations older than 30 days, and 2 ratings." in done.stdout
+    assert "Deleted 1 conversations older than 30 days, 2 ratings and 0 staff tries of their questions." in done.stdout
     assert events_of(engine, "purge-old") == [] and events_of(engine, "purge-new") != []
     with feedback.engine.connect() as connection:
         rated = {r[0] for r in connection.execute(sa.text("SELECT conversation_id FROM feedback"))}

@@ -137,3 +137,8 @@ def _is_object(body: bytes) -> bool:
         return isinstance(json.loads(body), dict)
     except (ValueError, RecursionError):
         return False
+
+
+def test_malformed_requests_to_the_staff_consoles_sign_in(assistant):
+    made = attempts(random.Random("/staff/api/login"), "/staff/api/login", {"name": "fuzz.name", "password": "x" * 12})
+    check_all(assistant.config.staff_url, assistant.config.log_dir / "staff.log", made)

@@ -70,13 +70,14 @@ def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes
     """The graph runner without dask, the classifier's sentence features and skops
     imported first give Rasa's results to the last digit, for every training example."""
     plain, patched = understand(tmp_path, "plain", "patched")
-    assert plain.pop("patches") == [] and len(patched.pop("patches")) == 6
+    assert plain.pop("patches") == [] and len(patched.pop("patches")) == 7
     assert len(patched["parsed"]) > 400 and len(patched["predicted"]) > 15
     assert patched["unusual"][0].startswith("GraphRunError") and patched["unusual"][1] == "ran"
     assert patched == plain
 
 
-ALL = ["action_reply_validation", "event_lookup", "graph_runner", "classifier_input", "empty_domain", "action_timeout"]
+ALL = ["action_reply_validation", "event_lookup", "graph_runner", "classifier_input", "empty_domain", "action_timeout",
+       "request_timeout"]
 
 
 def test_training_runs_the_patched_rasa(tmp_path):

@@ -3,23 +3,27 @@ request checks, the proxy's errors, security headers and origins, with a real co
 store and feedback store."""
 import asyncio
 import base64
+import gzip
 import json
 import os
 import signal
 import uuid
+import zlib
 
 import pytest
 import sqlalchemy as sa
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import settings
 from bot.access.conversation_keys import ConversationKeys
-from bot.access.guard import Guard
+from bot.access.guard import ENCODING_REFUSED, Guard
 from bot.access.origins import OriginPolicy
 from bot.access.rate_limits import Rate
 from bot.content.repository import load_into_store
 from bot.records.ratings import FeedbackStore
 from bot.run.launcher import free_port
+from bot.web import security
 from bot.web.server import create_app
 from tests.conftest import user_texts
 
@@ -156,7 +160,13 @@ def test_the_intro_comes_from_the_content_store(api, library):
         "disclaimer": library.settings["disclaimer"],
         "physician_pointer": library.settings["physician_pointer"],
         "max_message_chars": LIMIT,
+        "conversation_idle_days": 30,
     }
+
+
+def test_the_widgets_idle_time_is_a_setting(api, monkeypatch):
+    monkeypatch.setenv("SSCBOT_WIDGET_IDLE_DAYS", "7")
+    assert json.loads(api("GET", "/api/intro")[2])["conversation_idle_days"] == 7
 
 
 def test_a_rating_of_an_answer_the_conversation_received_is_stored_once(api, feedback, sender):
@@ -202,7 +212,50 @@ def test_files_and_api_carry_the_security_headers(api, path, content_type):
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Server"] == "sscbot"  # not aiohttp's "Python/3.10 aiohttp/3.9.5"
     assert "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/api/intro"), ("GET", "/api/nothing"), ("POST", "/api/chat"),
+                                          ("POST", "/api/conversation")])
+def test_api_replies_are_never_stored(api, method, path):
+    _, headers, _ = api(method, path, json={})
+    assert headers["Cache-Control"] == "no-store"
+    assert api("GET", "/widget.js")[1]["Cache-Control"] == "no-cache"  # the files: stored, checked each time
+
+
+def test_the_staff_api_replies_are_never_stored_either():
+    """The staff console's app shares bot.web.security: its /staff/api/ replies are not stored."""
+    async def run():
+        app = web.Application()
+        security.install(app, Guard(OriginPolicy.of([OWN_SITE])))
+        app.router.add_get("/staff/api/runs", lambda request: web.json_response([]))
+        app.router.add_get("/staff/", lambda request: web.Response(text="console"))
+        async with TestClient(TestServer(app)) as client:
+            return [(await client.get(path)).headers.get("Cache-Control") for path in ("/staff/api/runs", "/staff/")]
+
+    assert asyncio.run(run()) == ["no-store", None]
+
+
+@pytest.mark.parametrize("public_url, hsts", [
+    ("https://chat.clinic.example", "max-age=31536000; includeSubDomains"),
+    ("http://localhost:8080", None),
+    ("", None),
+])
+def test_hsts_only_when_the_public_address_is_https(api, monkeypatch, public_url, hsts):
+    monkeypatch.setenv("SSCBOT_PUBLIC_URL", public_url)
+    for method, path in [("GET", "/"), ("GET", "/api/intro"), ("GET", "/api/nothing"), ("POST", "/api/chat")]:
+        assert api(method, path)[1].get("Strict-Transport-Security") == hsts, path
+
+
+@pytest.mark.parametrize("encoding, compress", [("gzip", gzip.compress), ("deflate", zlib.compress)])
+def test_a_compressed_request_is_refused_before_it_is_read(api, sender, stored, encoding, compress):
+    body = compress(json.dumps({"sender": sender, "message": "hello"}).encode())
+    result = api("POST", "/api/chat", data=body, headers={
+        "Content-Type": "application/json", "Content-Encoding": encoding,
+        "Authorization": f"Bearer {KEYS.token_for(sender)}"})
+    assert error_of(result) == (415, ENCODING_REFUSED)
+    assert stored(sender) == []
 
 
 def test_unknown_api_paths_and_methods_get_json_errors(api):
@@ -311,6 +364,23 @@ def test_the_address_limit_believes_forwarded_addresses_only_from_a_trusted_prox
 
     assert third_status(frozenset()) == [200, 200, 429]  # a client cannot choose its own address
     assert third_status(frozenset({"127.0.0.1"})) == [200, 200, 200]  # behind the proxy, three clients
+
+
+def test_requests_refused_for_their_token_count_for_the_address_limit(sender):
+    """A flood of requests without the right token gets 429s: counted before the token is checked."""
+    guard = Guard(OriginPolicy.of([OWN_SITE]), per_address=Rate(3, 60))
+    wrong = {"Authorization": f"Bearer {KEYS.token_for(sender + '-x')}"}
+
+    async def run():
+        app = create_app("http://127.0.0.1:9", None, None, None, guard, KEYS)
+        async with TestClient(TestServer(app)) as client:
+            replies = [await client.post("/api/chat", json={"sender": sender, "message": "hello"}, headers=headers)
+                       for headers in ({}, wrong, wrong, wrong)]
+            return [reply.status for reply in replies], await replies[-1].json()
+
+    statuses, last = asyncio.run(run())
+    assert statuses == [401, 403, 403, 429]
+    assert last["error"].startswith("Too many messages from your network")
 
 
 def test_a_message_sent_again_with_its_id_is_answered_once(api, sender, stored):

@@ -312,3 +312,34 @@ def test_the_conversation_id_is_issued_by_the_server_and_a_refused_token_starts_
     assert widget.sender() != first
     assert user_texts(assistant, widget.sender()) == ["what is raynaud's?"]
     assert user_texts(assistant, first) == ["what helps calcinosis?"]  # the old conversation untouched
+
+
+def set_last_used(widget, days_ago):
+    widget.page.evaluate(
+        "(daysAgo) => { for (const k of Object.keys(localStorage).filter(k => k.startsWith('sscbot.'))) {"
+        " const s = JSON.parse(localStorage.getItem(k)); s.usedAt = Date.now() - daysAgo * 24 * 3600 * 1000;"
+        " localStorage.setItem(k, JSON.stringify(s)); } }",
+        days_ago,
+    )
+
+
+def test_a_conversation_unused_for_30_days_is_forgotten_in_the_browser(widget, assistant):
+    widget.start()
+    widget.ask("what helps calcinosis?")
+    first = widget.sender()
+    texts = widget.log.get_by_role("listitem").all_inner_texts()
+    set_last_used(widget, 29)
+    widget.page.reload()
+    widget.wait_ready()
+    assert widget.log.get_by_role("listitem").all_inner_texts() == texts and widget.sender() == first
+
+    set_last_used(widget, 31)
+    widget.page.reload()
+    widget.wait_ready()
+    expect(widget.log.get_by_role("listitem")).to_have_count(0)
+    assert widget.page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('sscbot.'))") == []
+    widget.start()  # a new conversation: the disclaimer first again
+    widget.ask("what is raynaud's?")
+    expect(widget.log).not_to_contain_text("calcinosis")
+    assert widget.sender() != first
+    assert user_texts(assistant, widget.sender()) == ["what is raynaud's?"]

@@ -1,4 +1,4 @@
-"""Patches to Rasa's own code, one module each, saying what it replaces, why, and what it
+"""Patches to Rasa's own code (and to the Sanic it pins), one module each, saying what it replaces, why, and what it
 gained (measured with `make bench`; the figures are in each module).
 
 They are applied by `apply()`, which the modules Rasa loads from config.yml and
@@ -21,12 +21,21 @@ from bot.rasa_plugins.patches import (
     empty_domain,
     event_lookup,
     graph_runner,
+    request_timeout,
 )
 
 logger = logging.getLogger(__name__)
 
 PINNED_RASA = "3.6.21"  # the version each patch was read against; requirements.lock pins it
-PATCHES = (action_reply_validation, event_lookup, graph_runner, classifier_input, empty_domain, action_timeout)
+PATCHES = (
+    action_reply_validation,
+    event_lookup,
+    graph_runner,
+    classifier_input,
+    empty_domain,
+    action_timeout,
+    request_timeout,
+)
 
 
 class UnexpectedRasaVersion(RuntimeError):

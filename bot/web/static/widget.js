@@ -55,6 +55,8 @@
   const DEFAULT_ACCENT = "#0b5cab";
   const FETCH_TIMEOUT_MS = 20000;
   const HISTORY_LIMIT = 200;
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const DEFAULT_IDLE_DAYS = 30; // until the server says (GET /api/intro: conversation_idle_days)
   const SENDER = /^[A-Za-z0-9_-]{8,64}$/;
   const FORGOTTEN = "privacy.forgotten"; // content id of the reply to "forget me"
   const DOCTOR_KINDS = ["answer", "guardrail"];
@@ -123,9 +125,10 @@
 
   /* ---------- the conversation, kept in this browser ---------- */
 
-  /* The conversation id and its token come from the server on the first message (issued()). */
-  function freshState() {
-    return { sender: null, token: null, acknowledged: false, open: false, entries: [] };
+  /* The conversation id and its token come from the server on the first message (issued()).
+     usedAt: when a message was last sent; idleDays: the server's idle time, kept for the next load. */
+  function freshState(idleDays = DEFAULT_IDLE_DAYS) {
+    return { sender: null, token: null, acknowledged: false, open: false, entries: [], usedAt: Date.now(), idleDays };
   }
 
   function loadState() {
@@ -134,6 +137,12 @@
       const issued = saved && SENDER.test(saved.sender) && typeof saved.token === "string";
       const notYet = saved && saved.sender === null && saved.token === null; // before its first message
       if ((issued || notYet) && Array.isArray(saved.entries)) {
+        if (typeof saved.usedAt !== "number") saved.usedAt = Date.now(); // kept by an older widget: from now on
+        if (!(saved.idleDays > 0)) saved.idleDays = DEFAULT_IDLE_DAYS;
+        if (idleTooLong(saved)) {
+          localStorage.removeItem(storageKey);
+          return freshState(saved.idleDays);
+        }
         for (const entry of saved.entries) if (entry.status === "sending") entry.status = "failed"; // reloaded mid-way
         return saved;
       }
@@ -141,6 +150,11 @@
       /* storage blocked or damaged: start afresh */
     }
     return freshState();
+  }
+
+  /* A conversation unused for longer than the server's idle time is forgotten in this browser. */
+  function idleTooLong(saved) {
+    return Date.now() - saved.usedAt > saved.idleDays * DAY_MS;
   }
 
   function save() {
@@ -428,6 +442,7 @@
     if (busy) return;
     // "sending" is saved first: a reload before the answer shows the message as not sent
     const entry = { role: "user", text: shown, message, status: "sending", messageId: newMessageId() };
+    state.usedAt = Date.now();
     dropQuickReplies();
     addEntries([entry], true);
     deliver(entry);
@@ -485,6 +500,7 @@
       ui.introText.replaceChildren(
         el("p", { text: intro.welcome }), el("p", { class: "sscbot-disclaimer", text: `${intro.disclaimer} ${intro.physician_pointer}` }));
       maxChars = intro.max_message_chars;
+      setIdleDays(Number(intro.conversation_idle_days));
       ui.input.maxLength = maxChars;
       updateCount();
       hideError();
@@ -496,6 +512,18 @@
     } catch (failure) {
       showError(failureText(failure), loadIntro);
     }
+  }
+
+  /* The server's idle time; shorter than the one this browser knew, it may end the conversation now. */
+  function setIdleDays(days) {
+    if (!(days > 0) || days === state.idleDays) return;
+    state.idleDays = days;
+    if (idleTooLong(state)) {
+      state = { ...freshState(days), open: state.open };
+      ui.messages.replaceChildren();
+      renderQuestions();
+    }
+    save();
   }
 
   function showAcknowledged() {
@@ -559,14 +587,14 @@
 
   /* The server forgot the conversation ("forget me"): so does this browser. */
   function forgetLocally() {
-    state = { ...freshState(), acknowledged: true, open: true };
+    state = { ...freshState(state.idleDays), acknowledged: true, open: true };
     ui.messages.replaceChildren();
     renderQuestions();
   }
 
   function startOver() {
     if (!window.confirm(t.confirmStartOver)) return;
-    state = { ...freshState(), open: true };
+    state = { ...freshState(state.idleDays), open: true };
     save();
     ui.messages.replaceChildren();
     ui.input.value = "";

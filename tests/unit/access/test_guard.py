@@ -1,6 +1,6 @@
 import pytest
 
-from bot.access.guard import Guard, Refused, bearer_token, check_token, guard_from_settings
+from bot.access.guard import Guard, Refused, bearer_token, check_content_encoding, check_token, guard_from_settings
 from bot.access.origins import OriginPolicy
 from bot.access.rate_limits import Rate
 
@@ -23,14 +23,52 @@ def test_a_missing_token_is_401_and_a_wrong_one_403():
 
 def test_over_the_limit_is_429_with_retry_after():
     guard = Guard(OriginPolicy.of([]), per_conversation=Rate(1, 30), per_address=Rate(2, 30))
-    guard.check_rate("198.51.100.1", None, "c1")
+    guard.check_address("198.51.100.1", None)
+    guard.check_conversation("c1")
     with pytest.raises(Refused) as conversation:
-        guard.check_rate("198.51.100.1", None, "c1")
+        guard.check_conversation("c1")
     assert conversation.value.status == 429 and conversation.value.headers == {"Retry-After": "30"}
     assert "in this conversation" in conversation.value.message
+    guard.check_address("198.51.100.1", None)
     with pytest.raises(Refused) as address:
-        guard.check_rate("198.51.100.1", None, "c2")
+        guard.check_address("198.51.100.1", None)
     assert "from your network" in address.value.message
+
+
+@pytest.mark.parametrize("other, shared", [
+    ("2001:db8::2", True),  # the same /64: one home, one device
+    ("2001:DB8:0:0:ffff::9", True),
+    ("2001:db8:0:1::1", False),  # the next /64
+    ("::ffff:198.51.100.1", False),
+])
+def test_one_ipv6_64_is_one_client(other, shared):
+    guard = Guard(OriginPolicy.of([]), per_address=Rate(1, 60))
+    guard.check_address("2001:db8::1", None)
+    if shared:
+        with pytest.raises(Refused):
+            guard.check_address(other, None)
+    else:
+        guard.check_address(other, None)
+
+
+def test_an_ipv4_mapped_address_is_its_ipv4_address():
+    guard = Guard(OriginPolicy.of([]), per_address=Rate(1, 60))
+    guard.check_address("198.51.100.1", None)
+    with pytest.raises(Refused):
+        guard.check_address("::ffff:198.51.100.1", None)
+    guard.check_address("198.51.100.2", None)  # IPv4 addresses stay one client each
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "GZIP", "identity, gzip", "x-anything"])
+def test_a_compressed_body_is_refused(encoding):
+    with pytest.raises(Refused) as refused:
+        check_content_encoding(encoding)
+    assert refused.value.status == 415
+
+
+@pytest.mark.parametrize("encoding", [None, "", "identity", " Identity "])
+def test_an_uncompressed_body_is_accepted(encoding):
+    check_content_encoding(encoding)
 
 
 def test_the_webhook_is_unlimited_and_the_widget_limited_by_default(monkeypatch):

@@ -1,64 +1,90 @@
-"""The staff console under /staff/: sign in, run the scripts and compare runs, try a
-conversation and save it as a script, see what patients ask.
+"""The staff console, its own process (`python -m bot.staff`), under /staff/: sign in, run
+the scripts and compare runs, try a conversation and save it as a script, see what
+patients ask. The patient-facing widget server has none of it.
 
     GET  /staff/                 the console (staff.html); everything else needs the session
-    POST /staff/api/login        {"name", "password"}: sets the signed session cookie
-    POST /staff/api/logout       clears it
+    GET  /staff/health           200 when the server is up (the launcher waits for it)
+    POST /staff/api/login        {"name", "password"}: starts a session (a cookie); per-address
+                                 limit, and a name's sign-ins slow down after failures
+    POST /staff/api/logout       ends the session on the server
     GET  /staff/api/me           who is signed in
     GET  /staff/api/scripts      the script files, their scripts and hashes
-    POST /staff/api/scripts      {"file", "script", "base_hash"}: adds a script (409 on a conflict)
+    POST /staff/api/scripts      {"file", "script", "base_hash", "no_personal_details": true}:
+                                 adds a script, its messages redacted (409 on a conflict)
     POST /staff/api/runs         {"scripts": [names] or []}: starts a run of those (or all)
     GET  /staff/api/runs         the recent runs; /staff/api/runs/{id}: one, with its results
     GET  /staff/api/compare      ?base=&other=: newly failing and newly passing scripts
-    POST /staff/api/try          {"sender"?, "message"}: one message to the assistant
+    POST /staff/api/try          {"sender"?, "message", "from"?}: one message to the assistant in a
+                                 staff conversation; `from`: the patient question's ref (from
+                                 insights), so that the patient's "forget me" deletes the try
     GET  /staff/api/draft        ?sender=: that conversation as a script, to edit and save
     GET  /staff/api/insights     questions per topic per week, least helpful answers, unanswered
-                                 (?find=words: only the unanswered questions with those words)
+                                 questions with their refs (?find=words: only those with the words)
 
-Staff pages are same-site only: the sites that may embed the widget get no access here.
+Only the console's own site may write here (the widget's other sites get nothing).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import secrets
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
 import sqlalchemy as sa
 from aiohttp import web
 
+from bot.access.client_address import client_address
+from bot.access.guard import Guard, Refused
+from bot.access.rate_limits import Rate, RateLimiter
 from bot.content.files import TOPICS
 from bot.content.replies import KINDS
 from bot.content.store import ContentStore
 from bot.dialogues.record import RecordError, record_script
 from bot.dialogues.script import ScriptFormatError, load_scripts
 from bot.records.ratings import FeedbackStore
+from bot.records.staff_copies import StaffCopies
+from bot.safety.redaction import redact
 from bot.staff import insights
 from bot.staff.accounts import StaffStore
 from bot.staff.runs import RunStore, compare
 from bot.staff.script_files import ScriptConflict, list_files, save_script
-from bot.staff.sessions import COOKIE, LIFETIME_S, make_cookie, staff_name
+from bot.staff.sessions import COOKIE, LIFETIME_S, SessionStore
+from bot.web import rasa_proxy, security
+from bot.web.errors import json_errors
 from bot.web.rasa_proxy import ask_rasa
-from bot.web.validation import ApiError, read_json
+from bot.web.validation import MAX_BODY_BYTES, ApiError, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+STAFF_SENDER = re.compile(r"staff-[0-9a-f]{24}")
+RUN_ID = re.compile(r"[0-9]{1,9}")
+RASA_TIMEOUT_S = 15.0
+CHECK_FIRST = "Check that no personal detail is left in the script, then confirm it to save."
 
 
 @dataclass
 class StaffConsole:
     accounts: StaffStore
+    sessions: SessionStore
     runs: RunStore
     feedback: FeedbackStore
+    copies: StaffCopies
     content: ContentStore
     tracker: sa.engine.Engine
-    key: bytes  # signs the session cookies
     dialogues: Path  # the scripts folder
     model: Path
     rasa_url: str  # the Rasa server the script runs talk to (with the webhook token, if set)
+    sign_in_rate: Optional[Rate] = None  # per client address
     secure_cookie: bool = False  # https: the cookie is sent over https only
+    _passwords: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2), init=False, repr=False)
+    _sign_ins: Optional[RateLimiter] = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sign_ins = RateLimiter(self.sign_in_rate) if self.sign_in_rate else None
 
     def model_version(self) -> str:
         if not self.model.exists():
@@ -70,8 +96,13 @@ class StaffConsole:
 CONSOLE = web.AppKey("staff_console", StaffConsole)
 
 
-def install(app: web.Application, console: StaffConsole) -> None:
+def create_app(console: StaffConsole, guard: Guard, webhook_token: str = "") -> web.Application:
+    """The console's app. `guard`: the console's own site; `webhook_token` for the tries."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
+    security.install(app, guard)
+    rasa_proxy.install(app, console.rasa_url, RASA_TIMEOUT_S, webhook_token)
     app[CONSOLE] = console
+    app.router.add_get("/staff/health", _health)
     app.router.add_get("/staff/", _page("staff.html"))
     app.router.add_get("/staff/staff.js", _page("staff.js"))
     app.router.add_get("/staff/staff.css", _page("staff.css"))
@@ -92,6 +123,11 @@ def install(app: web.Application, console: StaffConsole) -> None:
     for route, handler in routes.items():
         method, path = route.split(" ")
         app.router.add_route(method, f"/staff/api{path}", _signed_in(handler))
+    return app
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
 
 
 def _page(name: str):
@@ -103,7 +139,7 @@ def _page(name: str):
 
 def _signed_in(handler):
     async def guarded(request: web.Request) -> web.StreamResponse:
-        name = staff_name(request.app[CONSOLE].key, request.cookies.get(COOKIE))
+        name = await _in_thread(request.app[CONSOLE].sessions.name_of, request.cookies.get(COOKIE))
         if name is None:
             raise ApiError(401, "Please sign in.")
         request["staff"] = name
@@ -122,15 +158,22 @@ async def _login(request: web.Request) -> web.Response:
     if not isinstance(name, str) or not isinstance(password, str):
         raise ApiError(400, "name and password must be texts.")
     console = request.app[CONSOLE]
-    result = await _in_thread(console.accounts.sign_in, name, password)
-    if result.locked_minutes:
-        raise ApiError(429, f"Too many failed sign-ins: try again in {result.locked_minutes} minutes.")
+    address = client_address(
+        request.remote, request.headers.get("X-Forwarded-For"), request.app[security.GUARD].trusted_proxies
+    )
+    wait = console._sign_ins.take(address) if console._sign_ins else 0
+    if wait:
+        raise Refused(429, f"Too many sign-ins from your network. Please wait {wait} s and try again.", wait)
+    loop = asyncio.get_running_loop()
+    result = await loop.run_in_executor(console._passwords, console.accounts.sign_in, name, password)
+    if result.wait_s:
+        raise Refused(429, f"Too many failed sign-ins for this name: try again in {result.wait_s} s.", result.wait_s)
     if not result.ok:
         raise ApiError(401, "The name or the password is wrong.")
     response = web.json_response({"name": name})
     response.set_cookie(
         COOKIE,
-        make_cookie(console.key, name),
+        await _in_thread(console.sessions.start, name),
         max_age=LIFETIME_S,
         path="/staff/",
         httponly=True,
@@ -141,6 +184,7 @@ async def _login(request: web.Request) -> web.Response:
 
 
 async def _logout(request: web.Request) -> web.Response:
+    await _in_thread(request.app[CONSOLE].sessions.end, request.cookies.get(COOKIE))
     response = web.json_response({"signed_out": True})
     response.del_cookie(COOKIE, path="/staff/")
     return response
@@ -162,9 +206,11 @@ async def _save(request: web.Request) -> web.Response:
     file_name, script, base_hash = data.get("file"), data.get("script"), data.get("base_hash")
     if not isinstance(file_name, str) or not isinstance(script, dict):
         raise ApiError(400, "file must be a text and script an object.")
+    if data.get("no_personal_details") is not True:
+        raise ApiError(400, CHECK_FIRST)
     console = request.app[CONSOLE]
     try:
-        path = await _in_thread(save_script, console.dialogues, file_name, script, base_hash)
+        path = await _in_thread(save_script, console.dialogues, file_name, _redacted(script), base_hash)
     except ScriptConflict as error:
         raise ApiError(409, str(error)) from None
     except ScriptFormatError as error:
@@ -172,6 +218,17 @@ async def _save(request: web.Request) -> web.Response:
     except ValueError as error:
         raise ApiError(400, str(error)) from None
     return web.json_response({"file": path.name, "saved": True})
+
+
+def _redacted(script: Dict[str, Any]) -> Dict[str, Any]:
+    """The script with each message as the assistant would store it: no personal details."""
+    turns = script.get("turns")
+    if not isinstance(turns, list):
+        return script
+    redacted = [
+        {**t, "user": redact(t["user"])} if isinstance(t, dict) and isinstance(t.get("user"), str) else t for t in turns
+    ]
+    return {**script, "turns": redacted}
 
 
 async def _start_run(request: web.Request) -> web.Response:
@@ -200,7 +257,7 @@ async def _runs(request: web.Request) -> web.Response:
 
 
 async def _one_run(request: web.Request, value: Optional[str]) -> Dict[str, Any]:
-    if not value or not value.isdigit():
+    if not value or not RUN_ID.fullmatch(value):
         raise ApiError(400, "A run is named by its number.")
     run = await _in_thread(request.app[CONSOLE].runs.get, int(value))
     if run is None:
@@ -220,16 +277,26 @@ async def _compare(request: web.Request) -> web.Response:
 
 async def _try(request: web.Request) -> web.Response:
     data = await read_json(request)
-    message, sender = data.get("message"), data.get("sender") or f"staff-{secrets.token_hex(12)}"
-    if not isinstance(message, str) or not message.strip() or not isinstance(sender, str):
+    message, sender, origin = data.get("message"), data.get("sender"), data.get("from")
+    if not isinstance(message, str) or not message.strip():
         raise ApiError(400, "message must be some text.")
+    if sender is not None and not (isinstance(sender, str) and STAFF_SENDER.fullmatch(sender)):
+        raise ApiError(400, "Only a conversation started in this console can be continued here.")
+    console = request.app[CONSOLE]
+    if sender is None:
+        sender = f"staff-{secrets.token_hex(12)}"
+        if origin is not None:
+            patient = await _in_thread(insights.sender_of, console.tracker, console.sessions.key, str(origin))
+            if patient is None:
+                raise ApiError(404, "That patient's question is gone (forgotten or purged).")
+            await _in_thread(console.copies.link, patient, sender)
     messages = await ask_rasa(request.app, {"sender": sender, "message": message})
     return web.json_response({"sender": sender, "messages": messages})
 
 
 async def _draft(request: web.Request) -> web.Response:
     sender = request.query.get("sender", "")
-    if not sender.startswith("staff-"):
+    if not STAFF_SENDER.fullmatch(sender):
         raise ApiError(400, "Only a conversation tried in this console can be saved as a script.")
     console = request.app[CONSOLE]
     url = console.tracker.url.render_as_string(hide_password=False)
@@ -244,5 +311,6 @@ async def _insights(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     per_week = await _in_thread(insights.questions_per_topic_per_week, console.tracker)
     least = await _in_thread(insights.least_helpful, console.feedback)
-    unanswered = await _in_thread(insights.unanswered_groups, console.tracker, request.query.get("find", "")[:100])
+    find = request.query.get("find", "")[:100]
+    unanswered = await _in_thread(insights.unanswered_groups, console.tracker, console.sessions.key, find)
     return web.json_response({"per_week": per_week, "least_helpful": least, "unanswered": unanswered})

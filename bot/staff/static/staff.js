@@ -212,10 +212,12 @@
 
   /* ---------- record a script ---------- */
 
-  async function sendTry(message) {
+  /* `from`: the ref of the patient's question this try starts from (its "forget me" deletes the try). */
+  async function sendTry(message, from) {
     $("#try-log").append(el("div", { class: "bubble user", text: message }));
     try {
-      const reply = await api("POST", "/try", { sender: trySender, message });
+      const body = trySender ? { sender: trySender, message } : { message, ...(from ? { from } : {}) };
+      const reply = await api("POST", "/try", body);
       trySender = reply.sender;
       $("#try-log").append(...bubbles(reply.messages));
       $("#draft-open").disabled = false;
@@ -265,6 +267,7 @@
         ...lines(`draft-buttons-${index}`, "Buttons offered", turn.buttons));
       return box;
     }));
+    $("#draft-checked").checked = false;
     $("#draft-form").hidden = false;
     $("#draft-name").focus();
   });
@@ -292,7 +295,8 @@
     try {
       const files = await api("GET", "/scripts");
       const known = files.find((f) => f.file === file);
-      await api("POST", "/scripts", { file, script, base_hash: known ? known.hash : null });
+      const checked = $("#draft-checked").checked;
+      await api("POST", "/scripts", { file, script, base_hash: known ? known.hash : null, no_personal_details: checked });
       $("#draft-status").textContent = `Saved "${script.name}" in dialogues/${file}.`;
     } catch (failure) {
       $("#draft-status").textContent = failure.message;
@@ -357,7 +361,7 @@
     $("#unanswered").replaceChildren(...(data.unanswered.length ? data.unanswered.map((group) => el("div", { class: "group" },
       el("h4", { text: `${group.term}: ${group.count}` }),
       el("ul", {}, ...group.questions.map((question) =>
-        el("li", {}, `${question} `, tryButton(question, false), " ", tryButton(question, true))))))
+        el("li", {}, `${question.text} `, tryButton(question, false), " ", tryButton(question, true))))))
       : [el("p", { text: "No unanswered questions." })]));
   }
 
@@ -369,11 +373,11 @@
   /* "Try it" asks the assistant in the Record screen; "Save as script" also opens the new script. */
   function tryButton(question, save) {
     const label = save ? "Save as script" : "Try it";
-    const button = el("button", { type: "button", text: label, "aria-label": `${label}: ${question}` });
+    const button = el("button", { type: "button", text: label, "aria-label": `${label}: ${question.text}` });
     button.addEventListener("click", async () => {
       show("record");
       $("#try-new").click();
-      await sendTry(question);
+      await sendTry(question.text, question.ref);
       if (save && !$("#draft-open").disabled) $("#draft-open").click();
     });
     return button;
