@@ -8,7 +8,7 @@ import urllib.error
 from pathlib import Path
 
 from bot import settings
-from bot.content.repository import content
+from bot.content.files import load_library
 from bot.dialogues.runner import DEFAULT_URL
 from bot.evaluation.dataset import HELD_OUT, PARTS, DatasetError, load_gate, load_sets
 from bot.evaluation.metrics import gate_failures, score
@@ -21,7 +21,7 @@ SETS_DIR = settings.PROJECT_DIR / "evaluation"
 
 def _eval(args: argparse.Namespace) -> int:
     try:
-        library = content().library
+        library = load_library(settings.content_dir())
         questions = [
             q for q in load_sets(args.sets, set(library.items), settings.max_message_chars()) if q.part in args.parts
         ]

@@ -1,5 +1,8 @@
 """The `sscbot` command: run the assistant, check and load content, report answer ratings and
-unanswered questions, measure understanding (`sscbot eval`)."""
+unanswered questions, measure understanding (`sscbot eval`).
+
+The content's reader and spaCy (which brings TensorFlow) are imported only by the commands
+that read content, so that `sscbot --help`, `sscbot staff ...` and the like start at once."""
 
 from __future__ import annotations
 
@@ -20,13 +23,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot import settings
-from bot.content.files import ContentError
+from bot.content.files import ContentError, load_library
 from bot.content.report import MAX_GRADE, check_items, report_lines
-from bot.content.repository import content, load_into_store
 from bot.content.store import unreachable
 from bot.dialogues.cli import add_commands as add_dialogue_commands
 from bot.evaluation.cli import add_commands as add_eval_commands
-from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
 from bot.records.conversations import TrackerStoreError, purge, reclaim, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
@@ -128,6 +129,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _content_load(args: argparse.Namespace) -> int:
     """The explicit load step: validate content/ and write it to the content store; 2 when it is bad."""
+    from bot.content.repository import load_into_store
+
     try:
         store = load_into_store(settings.database_url())
         FeedbackStore.create(settings.feedback_database_url())
@@ -149,7 +152,7 @@ def _content_load(args: argparse.Namespace) -> int:
 def _content_report(args: argparse.Namespace) -> int:
     """Each item's readability grade and review date, the distribution, overdue reviews."""
     try:
-        library = content().library
+        library = load_library(settings.content_dir())
     except ContentError as error:
         print(f"Content error: {error}", file=sys.stderr)
         return 2
@@ -172,6 +175,9 @@ def _feedback_report(args: argparse.Namespace) -> int:
 
 def _gaps_report(args: argparse.Namespace) -> int:
     """Questions answered "not covered" or "not understood", grouped by the terms they name."""
+    from bot.content.repository import content
+    from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
+
     try:
         library = content().library
         questions = unanswered_questions(create_engine(args.tracker_db or tracker_db_url()))

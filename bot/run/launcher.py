@@ -25,7 +25,6 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.content.repository import load_into_store
 from bot.records.conversations import TRACKER_STORE_TYPE
 from bot.records.ratings import FeedbackStore
 from bot.records.staff_copies import StaffCopies
@@ -148,6 +147,8 @@ class Assistant:
     def load_content(self) -> None:
         """The explicit load step: content/ checked and written to this run's content store
         (ContentError when it is bad), before any server reads it."""
+        from bot.content.repository import load_into_store  # spaCy (red flags): only when loading
+
         make_private(self.private_folders())
         load_into_store(self.content_url)
         FeedbackStore.create(self.feedback_url)
