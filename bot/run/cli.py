@@ -36,7 +36,7 @@ from bot.records.staff_copies import StaffCopies
 from bot.records.unanswered import group_by_terms, unanswered_questions
 from bot.records.unanswered import report_lines as gaps_report_lines
 from bot.run.cluster import Cluster, ClusterConfig
-from bot.run.launcher import Assistant, AssistantConfig, StartError
+from bot.run.launcher import Assistant, AssistantConfig, LoadError, StartError
 from bot.run.services import ServiceError
 from bot.staff.accounts import AccountError, StaffStore, check_password
 
@@ -114,8 +114,8 @@ def _run(args: argparse.Namespace) -> int:
             flush=True,
         )
         return assistant.wait()
-    except ContentError as error:
-        print(f"Content error: {error}", file=sys.stderr)
+    except LoadError as error:
+        print(error, file=sys.stderr)
         return 2
     except StartError as error:
         print(f"Could not start the assistant: {error}", file=sys.stderr)
@@ -215,8 +215,8 @@ def _shell(args: argparse.Namespace) -> int:
     try:
         assistant.start_actions()
         return subprocess.call(assistant.rasa_command("shell"), cwd=settings.PROJECT_DIR, env=assistant.env)
-    except ContentError as error:
-        print(f"Content error: {error}", file=sys.stderr)
+    except LoadError as error:
+        print(error, file=sys.stderr)
         return 2
     except StartError as error:
         print(f"Could not start the action server: {error}", file=sys.stderr)
@@ -248,7 +248,7 @@ def _cluster(args: argparse.Namespace) -> int:
         )
         while True:
             time.sleep(3600)
-    except (ServiceError, StartError, ContentError, SchemaError, SQLAlchemyError) as error:
+    except (ServiceError, StartError, SchemaError, SQLAlchemyError) as error:
         print(f"Could not start the cluster: {error}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, SystemExit):

@@ -26,11 +26,8 @@ from sqlalchemy.engine import make_url
 
 from bot import settings
 from bot.records.conversations import TRACKER_STORE_TYPE
-from bot.records.ratings import FeedbackStore
-from bot.records.staff_copies import StaffCopies
 from bot.run import stores
 from bot.settings import PROJECT_DIR, endpoints_file
-from bot.staff.accounts import StaffStore
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 240.0
@@ -52,6 +49,10 @@ class Server(NamedTuple):
 
 class StartError(RuntimeError):
     """A server did not come up; the message says which and shows its last log lines."""
+
+
+class LoadError(StartError):
+    """The content load step failed (bad content, a database); the message is the step's."""
 
 
 @dataclass
@@ -145,15 +146,15 @@ class Assistant:
         self._start(self._actions())
 
     def load_content(self) -> None:
-        """The explicit load step: content/ checked and written to this run's content store
-        (ContentError when it is bad), before any server reads it."""
-        from bot.content.repository import load_into_store  # spaCy (red flags): only when loading
-
+        """The explicit load step, `sscbot content load` with this run's settings: content/
+        checked and written to this run's content store, the records' tables made, before any
+        server reads them. LoadError, with the step's message, when it fails. A process of its
+        own: reading the content brings spaCy, which this one would keep while it waits."""
         make_private(self.private_folders())
-        load_into_store(self.content_url)
-        FeedbackStore.create(self.feedback_url)
-        StaffStore.create(self.feedback_url)
-        StaffCopies.create(self.feedback_url)
+        step = [sys.executable, "-m", "bot.run.cli", "content", "load"]
+        done = subprocess.run(step, cwd=PROJECT_DIR, env=self.env, capture_output=True, text=True)
+        if done.returncode:
+            raise LoadError(done.stderr.strip() or f"`sscbot content load` exited with code {done.returncode}")
         self.content_loaded = True
 
     @property
