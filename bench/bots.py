@@ -99,7 +99,7 @@ class Ours:
     def __init__(self, work: Path, logs: Path, model: Path, endpoints: Optional[Path], env: Dict[str, str]):
         run = work / "ours-run"
         self.assistant = Assistant(AssistantConfig(
-            rasa_port=free_port(), action_port=free_port(), web_port=free_port(), model=model,
+            rasa_port=free_port(), action_port=free_port(), web_port=free_port(), staff_port=free_port(), model=model,
             endpoints=endpoints or PROJECT_DIR / "endpoints.yml",
             runtime_dir=run,
             # A given endpoints file keeps its own tracker store.
@@ -119,7 +119,8 @@ class Ours:
         return all(p.poll() is None for p in self.assistant.processes.values())
 
     def pids(self) -> Dict[str, int]:
-        return {name: self.assistant.processes[name].pid for name in ("rasa", "actions")}
+        """Every server `make run` starts: actions, Rasa, the widget server and the staff console."""
+        return {name: process.pid for name, process in self.assistant.processes.items()}
 
     def stop(self) -> None:
         self.assistant.stop()

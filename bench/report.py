@@ -139,6 +139,8 @@ def _bot_rows(results: Dict[str, Any]) -> List[Tuple[str, List[str]]]:
         ("cold start (s)", [_cell(bots[b]["cold_start_s"], 0) for b in BOTS]),
         ("Rasa server RSS (MB)", [rss(b, "rasa") for b in BOTS]),
         ("action server RSS (MB)", [rss(b, "actions") for b in BOTS]),
+        ("widget server RSS (MB)", [rss(b, "web") for b in BOTS]),
+        ("staff console RSS (MB)", [rss(b, "staff") for b in BOTS]),
     ]
 
 
