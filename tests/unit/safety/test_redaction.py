@@ -65,25 +65,116 @@ def test_no_safety_phrasing_is_changed_by_redaction():
 REDACTION_DATA = PROJECT_DIR / "tests" / "data" / "redaction"
 
 
-def test_personal_details_in_real_looking_messages_get_their_own_labels():
-    """At least 100 messages: names where people introduce themselves or sign off, dates in
-    numeric and written forms, NHS, NI, MRN and hospital numbers, flats and house names."""
-    cases = yaml.safe_load((REDACTION_DATA / "personal.yml").read_text(encoding="utf-8"))
+OLD_LABELS = ("[name]", "[date]", "[NHS number]", "[NI number]", "[MRN]", "[hospital number]", "[address]",
+              "[phone]", "[email]", "[postcode]")
+NEW_LABELS = ("[name]", "[date]", "[address]", "[phone]", "[email]", "[handle]", "[card]", "[id]")
+
+
+@pytest.mark.parametrize("name, labels", [
+    # issue #14: names where people introduce themselves or sign off, dates in numeric and written
+    # forms, NHS, NI, MRN and hospital numbers, flats and house names
+    ("personal.yml", OLD_LABELS),
+    # issue #21, written before the rules: "X here", "Name:", lower-case "i'm x", towns in sign-offs,
+    # relatives and titles, compact dates of birth, spelled-out emails, handles, cards, ids, other languages
+    ("personal_more.yml", NEW_LABELS),
+])
+def test_personal_details_in_real_looking_messages_get_their_own_labels(name, labels):
+    """At least 100 messages in each set, every one redacted exactly as expected."""
+    cases = yaml.safe_load((REDACTION_DATA / name).read_text(encoding="utf-8"))
     assert len(cases) >= 100
     wrong = [(text, redact(text), expected) for text, expected in cases if redact(text) != expected]
     assert wrong == []
-    labels = {label for _, expected in cases for label in
-              ("[name]", "[date]", "[NHS number]", "[NI number]", "[MRN]", "[hospital number]", "[address]",
-               "[phone]", "[email]", "[postcode]") if label in expected}
-    assert len(labels) == 10
+    assert {label for _, expected in cases for label in labels if label in expected} == set(labels)
 
 
-def test_medical_messages_and_every_lexicon_term_come_through_unchanged(library):
-    messages = yaml.safe_load((REDACTION_DATA / "medical.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", ["medical.yml", "medical_more.yml"])
+def test_medical_messages_and_every_lexicon_term_come_through_unchanged(library, name):
+    """Readings, doses, counts, hospitals and years, eponyms and medicine names after "I'm", "my" or
+    "Dr", look-alikes after "here" or "Name", other languages: an over-redaction rate of 0."""
+    messages = yaml.safe_load((REDACTION_DATA / name).read_text(encoding="utf-8"))
     assert len(messages) >= 100
     terms = [term for item in library.defining_items() for term in item.terms]
     messages += [template.format(term) for term in terms for template in ("what helps {}?", "I am {}", "Thanks, {}")]
     assert [m for m in messages if redact(m) != m] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # issue #21, each example
+    ("Maria Lopez here", "[name] here"),
+    ("hi im Maria Lopez", "hi im [name]"),
+    ("Name: Maria Lopez", "Name: [name]"),
+    ("i'm maria, what helps raynauds?", "i'm [name], what helps raynauds?"),
+    ("Thanks, Maria Lopez, Leeds", "Thanks, [name], [address]"),
+    ("my daughter Sophie Turner has morphea", "my daughter [name] has morphea"),
+    ("Dr Emma Clarke said my lungs are fine", "Dr [name] said my lungs are fine"),
+    ("Mrs Patel said to rest", "Mrs [name] said to rest"),
+    ("born 19700304", "born [date]"),
+    ("maria dot lopez at gmail dot com", "[email]"),
+    ("follow me @maria_lopez", "follow me [handle]"),
+    ("my card is 4111 1111 1111 1111", "my card is [card]"),
+    ("Je m'appelle Maria Lopez", "Je m'appelle [name]"),
+    # a surname that is an everyday word after a title; a possessive; a town after an introduction
+    ("Dr White's clinic is good", "Dr [name]'s clinic is good"),
+    ("I'm Maria from Leeds", "I'm [name] from [address]"),
+    # a card-shaped number is a card even with a wrong check digit, never "[phone] 1111"
+    ("4242 4242 4242 4241 is my card", "[card] is my card"),
+    # given names that end like adjectives, in lower case
+    ("i am emily, 40", "i am [name], 40"),
+    ("i am ahmed and i have ssc", "i am [name] and i have ssc"),
+    # a lower-case first name and surname
+    ("hi im maria lopez, what helps?", "hi im [name], what helps?"),
+    ("my name is jane smith, what helps?", "my name is [name], what helps?"),
+    # other cues: "it's", "call me", a possessive, an age after the name, initials, kisses
+    ("Hey it's Tamsin, my fingers are white again", "Hey it's [name], my fingers are white again"),
+    ("they call me Big Mike", "they call me [name]"),
+    ("my son's name is Noah", "my son's name is [name]"),
+    ("Jo Bloggs, 54, diagnosed in 2018", "[name], 54, diagnosed in 2018"),
+    ("Dr J. Smith said", "Dr [name] said"),
+    ("Thanks Jo x", "Thanks [name] x"),
+    ("my insta is jo.bloggs.ssc", "my insta is [handle]"),
+])
+def test_issue_21_details_are_replaced(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "diagnosed in 2019 at St James's, is limited ssc slower?",
+    "seen at St Mary's in 2020",
+    "I'm at St Thomas' tomorrow",
+    # lower-case states, typos and rare words after "im" are not names
+    "im exausted, cant breathe properly",
+    "im shivery and cold",
+    "i'm anaemic",
+    "i'm housebound, help",
+    "I'm Epileptic, can I take it",
+    "I'm Post Menopausal",
+    "Same here, my fingers go white",
+    "Newbie here, just diagnosed",
+    "Dr Google told me it's fatal",
+    "Thanks Doc",
+    # "at" and "dot" without a mailbox; "@" for a time
+    "I looked at nhs dot uk",
+    "worse @ 10pm and @11pm",
+    "took 2.5 mg at 9.30 am",
+    "It's Diffuse, is that bad?",
+    "call me crazy but is this ILD",
+    "Methotrexate, 15 mg weekly",
+    "my insta is private",
+])
+def test_issue_21_look_alikes_are_kept(text):
+    assert redact(text) == text
+
+
+def test_redaction_stays_quick_on_long_and_odd_messages():
+    """Every message goes through redaction: no pattern may backtrack for long."""
+    import time
+
+    odd = ["Thanks " * 300 + "Jane", "a dot " * 400 + "at", "Aaaa " * 600, "1234 " * 500, "O'" * 800,
+           "\n- ".join(["Jane Doe"] * 200), "x at " * 500 + "y dot com"]
+    for text in odd:
+        start = time.perf_counter()
+        redact(text)
+        assert time.perf_counter() - start < 0.25, text[:40]
 
 
 def test_an_nhs_number_is_told_from_a_phone_number():
