@@ -1,6 +1,7 @@
 """The content as each process reads it: `content/` read and checked once (the items and
 settings, and the red-flag rules), shared by the NLU components, the REST channel, the
-actions, the CLI and the reports. Nothing is read at import.
+actions, the CLI and the reports. Nothing is read at import. `library()` alone (what
+redaction and the staff console need) does not load spaCy: the red-flag rules do.
 
 The content store (bot.content.store) is written only by `load_into_store`: the
 explicit load step of `sscbot content load`, of `sscbot run` and of the tests, before any
@@ -13,12 +14,14 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from bot import settings
 from bot.content.files import ContentLibrary, load_library
 from bot.content.store import ContentStore
-from bot.safety.red_flags import RedFlagRules, load_red_flags
+
+if TYPE_CHECKING:
+    from bot.safety.red_flags import RedFlagRules
 
 
 @dataclass(frozen=True)
@@ -30,15 +33,31 @@ class Content:
 
 def content(content_dir: Optional[Path] = None) -> Content:
     """The content of `content_dir` (default: SSCBOT_CONTENT_DIR or ./content), read once per process."""
-    return _read(Path(content_dir or settings.content_dir()).resolve())
+    return _read(_folder(content_dir))
+
+
+def library(content_dir: Optional[Path] = None) -> ContentLibrary:
+    """The items and settings of `content_dir`, read once per process (the same as content()'s)."""
+    return _library(_folder(content_dir))
+
+
+def _folder(content_dir: Optional[Path]) -> Path:
+    return Path(content_dir or settings.content_dir()).resolve()
+
+
+@functools.cache
+def _library(content_dir: Path) -> ContentLibrary:
+    return load_library(content_dir)
 
 
 @functools.cache
 def _read(content_dir: Path) -> Content:
+    from bot.safety.red_flags import load_red_flags  # spaCy: only where red flags are matched
+
     digest = hashlib.sha256()
     for path in sorted(content_dir.glob("*.yml")):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    return Content(load_library(content_dir), load_red_flags(content_dir), digest.hexdigest())
+    return Content(_library(content_dir), load_red_flags(content_dir), digest.hexdigest())
 
 
 def load_into_store(database_url: str, content_dir: Optional[Path] = None) -> ContentStore:

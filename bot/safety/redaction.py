@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Protocol, Sequence, Tuple
 
-from bot.content.repository import content
+from bot.content.repository import library
 from bot.safety.name_words import (
     ADJECTIVE_ENDING,
     CAPITALISED_ADJECTIVE_ENDING,
@@ -212,7 +212,7 @@ class NamePattern:
 def _medical_words() -> Tuple[frozenset, frozenset]:
     """The words of the content lexicon (Raynaud, Holter, CellCept ...) and of EXTRA_MEDICAL: never a
     person's name; and the lexicon's one-word terms."""
-    terms = [term for item in content().library.items.values() for term in item.terms]
+    terms = [term for item in library().items.values() for term in item.terms]
     words = {w.lower() for term in terms for w in re.findall(r"[A-Za-z]+", term)} | EXTRA_MEDICAL
     return frozenset(words), frozenset(term.lower() for term in terms if re.fullmatch(r"[A-Za-z]+", term))
 
