@@ -58,6 +58,9 @@ def _expectations(reply: BotTurn) -> Dict[str, Any]:
     if contract:
         expect["disclaimer"] = bool(contract.get("disclaimer"))
         expect["emergency"] = contract.get("kind") == "emergency"
+    offered = [o["content_id"] for o in contract.get("options") or [] if o.get("content_id")]
+    if offered:
+        expect["offers"] = offered
     if reply.buttons:
         expect["buttons"] = [b["title"] for b in reply.buttons]
     return expect

@@ -6,17 +6,21 @@ They are read from the tracker store itself: every patient message whose reply w
 the conversation (bot.safety.redaction runs before anything is stored), and they go with it:
 "forget me" and the purge delete them, and nothing else keeps a copy.
 
-The report groups them by the terms they name: the content's own concepts first (a
-named thing the article covers that still went unanswered is worth a look), then the
-other words that recur, most frequent first.
+Each question stands in one group, named by its most specific term: of the content's
+concepts that the NLU step found in it (the entities stored with the message), the one
+fewest questions name, the longer name first (calcinosis rather than a medicine many ask
+about); else, of its words that are not filler ("next", "safe", "please" ...), the one most
+questions share, so that questions about one thing the content lacks meet (the longer word
+first); else the general concepts (systemic sclerosis, refractory) that every question here
+is about.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -33,6 +37,16 @@ STOPWORDS = frozenset(
     "would your yours doctor doctors thank thanks please hello anybody someone something scleroderma ssc systemic "
     "sclerosis question questions wondering because getting year years month months week weeks".split()
 )
+# words too general to name a group (the content's concepts are found apart from words)
+FILLER = STOPWORDS | frozenset(
+    "next safe safely okay fine good best better worse normal possible right wrong going able maybe usually often "
+    "people illness disease diseases condition conditions problem problems issue issues kind type sort whether "
+    "anyone lots yeah don't can't isn't it's i've what's that's there's won't doesn't medicine medicines "
+    "medication medications treatment treatments drug drugs".split()
+)
+CONCEPT_ENTITIES = ("manifestation", "treatment", "term")  # the content's concepts (bot.content.files)
+GENERAL_CONCEPTS = frozenset({"systemic_sclerosis", "refractory"})  # what every question here is about
+NO_TERM = "(no words)"
 MAX_EXAMPLES = 5
 
 
@@ -42,18 +56,31 @@ class Unanswered:
     text: str
     content_id: str
     timestamp: float
+    concepts: Tuple[str, ...] = ()  # the content's concepts the NLU step found in it
 
 
 @dataclass(frozen=True)
 class Group:
-    key: str  # "calcinosis (named)" or a recurring word
+    term: str  # a content concept (`named`) or a word
     questions: Tuple[Unanswered, ...]
+    named: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.term.replace('_', ' ')} (named)" if self.named else self.term
 
 
 def _unanswered(contract: Optional[Dict]) -> bool:
     if not isinstance(contract, dict):
         return False
     return contract.get("kind") == "out_of_scope" or contract.get("content_id") in NOT_UNDERSTOOD_IDS
+
+
+def _concepts(event: Dict) -> Tuple[str, ...]:
+    """The concepts among the entities the NLU step stored with a user message."""
+    entities = (event.get("parse_data") or {}).get("entities") or []
+    found = (e.get("value") for e in entities if isinstance(e, dict) and e.get("entity") in CONCEPT_ENTITIES)
+    return tuple(dict.fromkeys(value for value in found if isinstance(value, str)))
 
 
 def unanswered_questions(engine: sa.engine.Engine) -> List[Unanswered]:
@@ -70,34 +97,55 @@ def unanswered_questions(engine: sa.engine.Engine) -> List[Unanswered]:
             event = json.loads(data)
             if type_name == "user":
                 text = event.get("text") or ""
-                asked = None if text.startswith("/") else Unanswered(sender_id, text, "", event.get("timestamp", 0))
+                timestamp = event.get("timestamp", 0)
+                asked = None if text.startswith("/") else Unanswered(sender_id, text, "", timestamp, _concepts(event))
             elif asked is not None and asked.sender_id == sender_id:
                 contract = (event.get("data") or {}).get("custom")
                 if contract is not None and _unanswered(contract):
-                    found.append(Unanswered(asked.sender_id, asked.text, contract["content_id"], asked.timestamp))
+                    found.append(replace(asked, content_id=contract["content_id"]))
                     asked = None
     return sorted(found, key=lambda q: q.timestamp)
 
 
-def group_by_terms(questions: Iterable[Unanswered], concepts_of: Callable[[str], List[str]]) -> List[Group]:
-    """Groups of questions by the content concepts they name (`concepts_of`), then by the
-    other words they share; the largest first. A question stands in each of its groups."""
-    groups: Dict[str, List[Unanswered]] = defaultdict(list)
-    for question in questions:
-        keys = [f"{concept} (named)" for concept in dict.fromkeys(concepts_of(question.text))]
-        keys += [w for w in dict.fromkeys(WORD.findall(question.text.lower())) if w not in STOPWORDS]
-        for key in keys or ["(no words)"]:
-            groups[key].append(question)
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), not kv[0].endswith("(named)"), kv[0]))
-    return [Group(key, tuple(qs)) for key, qs in ordered]
+def _words(text: str) -> List[str]:
+    return [word for word in dict.fromkeys(WORD.findall(text.lower())) if word not in FILLER]
+
+
+def group_by_terms(
+    questions: Iterable[Unanswered], concepts_of: Callable[[str], List[str]] = lambda text: []
+) -> List[Group]:
+    """Each question in the group of its most specific term (see above); the largest groups
+    first. `concepts_of` finds the concepts of a question stored without any."""
+    asked = [(q, q.concepts or tuple(dict.fromkeys(concepts_of(q.text))), _words(q.text)) for q in questions]
+    counts = Counter(term for _, concepts, words in asked for term in {*concepts, *words})
+    groups: Dict[Tuple[str, bool], List[Unanswered]] = defaultdict(list)
+    for question, concepts, words in asked:
+        groups[_most_specific(concepts, words, counts)].append(question)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), not kv[0][1], kv[0][0] == NO_TERM, kv[0][0]))
+    return [Group(term, tuple(qs), named) for (term, named), qs in ordered]
+
+
+def _most_specific(concepts: Iterable[str], words: List[str], counts: Counter) -> Tuple[str, bool]:
+    """(term, named): of the specific concepts, the one fewest questions name; else of the
+    words, the one most questions share; else of the general concepts; the longer first."""
+    specific = [c for c in concepts if c not in GENERAL_CONCEPTS]
+    general = [c for c in concepts if c in GENERAL_CONCEPTS]
+    if specific:
+        return min(specific, key=lambda term: (counts[term], -len(term), term)), True
+    if words:
+        return min(words, key=lambda word: (-counts[word], -len(word), word)), False
+    if general:
+        return min(general, key=lambda term: (-len(term), term)), True
+    return NO_TERM, False
 
 
 def report_lines(questions: List[Unanswered], groups: List[Group], most: int) -> List[str]:
     if not questions:
         return ["No unanswered questions."]
-    lines = [f"{len(questions)} unanswered questions; the {min(most, len(groups))} most frequent terms:"]
+    shown = min(most, len(groups))
+    lines = [f"{len(questions)} unanswered questions; the {shown} largest groups, by their most specific term:"]
     for group in groups[:most]:
-        lines.append(f"{group.key}: {len(group.questions)}")
+        lines.append(f"{group.label}: {len(group.questions)}")
         for question in group.questions[:MAX_EXAMPLES]:
             text = " ".join(question.text.split())
             lines.append(f"    - {text[:140]}{'...' if len(text) > 140 else ''}  [{question.content_id}]")

@@ -7,13 +7,13 @@ patients ask. The patient-facing widget server has none of it.
     POST /staff/api/login        {"name", "password"}: starts a session (a cookie); per-address
                                  limit, and a name's sign-ins slow down after failures
     POST /staff/api/logout       ends the session on the server
-    GET  /staff/api/me           who is signed in
-    GET  /staff/api/scripts      the script files, their scripts and hashes
-    POST /staff/api/scripts      {"file", "script", "base_hash", "no_personal_details": true}:
-                                 adds a script, its messages redacted (409 on a conflict)
+    GET  /staff/api/me           who is signed in; the topics, kinds and content items by name
+    GET, POST /staff/api/scripts...  list, read, add, edit and delete scripts (bot.staff.script_routes)
     POST /staff/api/runs         {"scripts": [names] or []}: starts a run of those (or all)
     GET  /staff/api/runs         the recent runs; /staff/api/runs/{id}: one, with its results
-    GET  /staff/api/compare      ?base=&other=: newly failing and newly passing scripts
+    POST /staff/api/runs/{id}/stop  plays no further script of that run; it is kept, stopped
+    GET  /staff/api/compare      ?base=&other=: newly failing and newly passing scripts, and
+                                 the scripts only one of them played
     POST /staff/api/try          {"sender"?, "message", "from"?}: one message to the assistant in a
                                  staff conversation; `from`: the patient question's ref (from
                                  insights), so that the patient's "forget me" deletes the try
@@ -41,18 +41,16 @@ from aiohttp import web
 from bot.access.client_address import client_address
 from bot.access.guard import Guard, Refused
 from bot.access.rate_limits import Rate, RateLimiter
-from bot.content.files import TOPICS
-from bot.content.replies import KINDS
 from bot.content.store import ContentStore
 from bot.dialogues.record import RecordError, record_script
 from bot.dialogues.script import ScriptFormatError, load_scripts
 from bot.records.ratings import FeedbackStore
 from bot.records.staff_copies import StaffCopies
-from bot.safety.redaction import redact
-from bot.staff import insights
+from bot.staff import insights, script_routes
 from bot.staff.accounts import StaffStore
+from bot.staff.plain_words import Wording, choices
 from bot.staff.runs import RunStore, compare
-from bot.staff.script_files import ScriptConflict, list_files, save_script
+from bot.staff.script_routes import in_thread
 from bot.staff.sessions import COOKIE, LIFETIME_S, SessionStore
 from bot.web import rasa_proxy, security
 from bot.web.errors import json_errors
@@ -60,10 +58,10 @@ from bot.web.rasa_proxy import ask_rasa
 from bot.web.validation import MAX_BODY_BYTES, ApiError, read_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_FILES = frozenset(p.name for p in STATIC_DIR.iterdir() if p.suffix in (".js", ".css"))
 STAFF_SENDER = re.compile(r"staff-[0-9a-f]{24}")
 RUN_ID = re.compile(r"[0-9]{1,9}")
 RASA_TIMEOUT_S = 15.0
-CHECK_FIRST = "Check that no personal detail is left in the script, then confirm it to save."
 
 
 @dataclass
@@ -102,19 +100,19 @@ def create_app(console: StaffConsole, guard: Guard, webhook_token: str = "") -> 
     security.install(app, guard)
     rasa_proxy.install(app, console.rasa_url, RASA_TIMEOUT_S, webhook_token)
     app[CONSOLE] = console
+    app[script_routes.FOLDER] = console.dialogues
     app.router.add_get("/staff/health", _health)
     app.router.add_get("/staff/", _page("staff.html"))
-    app.router.add_get("/staff/staff.js", _page("staff.js"))
-    app.router.add_get("/staff/staff.css", _page("staff.css"))
+    app.router.add_get("/staff/{name}", _static)
     app.router.add_post("/staff/api/login", _login)
     routes: Dict[str, Callable] = {
         "POST /logout": _logout,
         "GET /me": _me,
-        "GET /scripts": _scripts,
-        "POST /scripts": _save,
+        **script_routes.ROUTES,
         "POST /runs": _start_run,
         "GET /runs": _runs,
         "GET /runs/{run_id}": _run,
+        "POST /runs/{run_id}/stop": _stop_run,
         "GET /compare": _compare,
         "POST /try": _try,
         "GET /draft": _draft,
@@ -137,19 +135,23 @@ def _page(name: str):
     return handler
 
 
+async def _static(request: web.Request) -> web.FileResponse:
+    """The console's scripts and style sheet (staff.js and the modules it imports)."""
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        raise web.HTTPNotFound()
+    return web.FileResponse(STATIC_DIR / name, headers={"Cache-Control": "no-store"})
+
+
 def _signed_in(handler):
     async def guarded(request: web.Request) -> web.StreamResponse:
-        name = await _in_thread(request.app[CONSOLE].sessions.name_of, request.cookies.get(COOKIE))
+        name = await in_thread(request.app[CONSOLE].sessions.name_of, request.cookies.get(COOKIE))
         if name is None:
             raise ApiError(401, "Please sign in.")
         request["staff"] = name
         return await handler(request)
 
     return guarded
-
-
-async def _in_thread(function, *args):
-    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
 async def _login(request: web.Request) -> web.Response:
@@ -173,7 +175,7 @@ async def _login(request: web.Request) -> web.Response:
     response = web.json_response({"name": name})
     response.set_cookie(
         COOKIE,
-        await _in_thread(console.sessions.start, name),
+        await in_thread(console.sessions.start, name),
         max_age=LIFETIME_S,
         path="/staff/",
         httponly=True,
@@ -184,51 +186,14 @@ async def _login(request: web.Request) -> web.Response:
 
 
 async def _logout(request: web.Request) -> web.Response:
-    await _in_thread(request.app[CONSOLE].sessions.end, request.cookies.get(COOKIE))
+    await in_thread(request.app[CONSOLE].sessions.end, request.cookies.get(COOKIE))
     response = web.json_response({"signed_out": True})
     response.del_cookie(COOKIE, path="/staff/")
     return response
 
 
 async def _me(request: web.Request) -> web.Response:
-    return web.json_response({"name": request["staff"], "topics": list(TOPICS), "kinds": list(KINDS)})
-
-
-async def _scripts(request: web.Request) -> web.Response:
-    try:
-        return web.json_response(await _in_thread(list_files, request.app[CONSOLE].dialogues))
-    except ScriptFormatError as error:
-        raise ApiError(500, f"A script file is broken: {error}") from None
-
-
-async def _save(request: web.Request) -> web.Response:
-    data = await read_json(request)
-    file_name, script, base_hash = data.get("file"), data.get("script"), data.get("base_hash")
-    if not isinstance(file_name, str) or not isinstance(script, dict):
-        raise ApiError(400, "file must be a text and script an object.")
-    if data.get("no_personal_details") is not True:
-        raise ApiError(400, CHECK_FIRST)
-    console = request.app[CONSOLE]
-    try:
-        path = await _in_thread(save_script, console.dialogues, file_name, _redacted(script), base_hash)
-    except ScriptConflict as error:
-        raise ApiError(409, str(error)) from None
-    except ScriptFormatError as error:
-        raise ApiError(400, "The script is not valid: " + "; ".join(str(p) for p in error.problems)) from None
-    except ValueError as error:
-        raise ApiError(400, str(error)) from None
-    return web.json_response({"file": path.name, "saved": True})
-
-
-def _redacted(script: Dict[str, Any]) -> Dict[str, Any]:
-    """The script with each message as the assistant would store it: no personal details."""
-    turns = script.get("turns")
-    if not isinstance(turns, list):
-        return script
-    redacted = [
-        {**t, "user": redact(t["user"])} if isinstance(t, dict) and isinstance(t.get("user"), str) else t for t in turns
-    ]
-    return {**script, "turns": redacted}
+    return web.json_response({"name": request["staff"], **choices(request.app[CONSOLE].content.items())})
 
 
 async def _start_run(request: web.Request) -> web.Response:
@@ -238,7 +203,7 @@ async def _start_run(request: web.Request) -> web.Response:
         raise ApiError(400, "scripts must be a list of script names (empty: all).")
     console = request.app[CONSOLE]
     try:
-        scripts = await _in_thread(load_scripts, [console.dialogues])
+        scripts = await in_thread(load_scripts, [console.dialogues])
     except ScriptFormatError as error:
         raise ApiError(400, f"The scripts cannot be read: {error}") from None
     chosen = [s for s in scripts if not wanted or s.name in wanted]
@@ -246,20 +211,26 @@ async def _start_run(request: web.Request) -> web.Response:
     if unknown or not chosen:
         raise ApiError(400, f"No such scripts: {', '.join(unknown)}" if unknown else "No scripts to run.")
     version = console.content.loaded_digest() or "unknown"
-    run_id = await _in_thread(
-        console.runs.start, chosen, request["staff"], console.model_version(), version[:12], console.rasa_url
+    run_id = await in_thread(
+        console.runs.start,
+        chosen,
+        request["staff"],
+        console.model_version(),
+        version[:12],
+        console.rasa_url,
+        Wording.of(console.content.items()),
     )
     return web.json_response({"id": run_id})
 
 
 async def _runs(request: web.Request) -> web.Response:
-    return web.json_response(await _in_thread(request.app[CONSOLE].runs.recent))
+    return web.json_response(await in_thread(request.app[CONSOLE].runs.recent))
 
 
 async def _one_run(request: web.Request, value: Optional[str]) -> Dict[str, Any]:
     if not value or not RUN_ID.fullmatch(value):
         raise ApiError(400, "A run is named by its number.")
-    run = await _in_thread(request.app[CONSOLE].runs.get, int(value))
+    run = await in_thread(request.app[CONSOLE].runs.get, int(value))
     if run is None:
         raise ApiError(404, f"There is no run {value}.")
     return run
@@ -269,10 +240,18 @@ async def _run(request: web.Request) -> web.Response:
     return web.json_response(await _one_run(request, request.match_info["run_id"]))
 
 
+async def _stop_run(request: web.Request) -> web.Response:
+    run = await _one_run(request, request.match_info["run_id"])
+    if not request.app[CONSOLE].runs.stop(run["id"]):
+        raise ApiError(409, f"Run {run['id']} is not running any more.")
+    return web.json_response({"id": run["id"], "stopping": True})
+
+
 async def _compare(request: web.Request) -> web.Response:
     base = await _one_run(request, request.query.get("base"))
     other = await _one_run(request, request.query.get("other"))
-    return web.json_response({"base": base["id"], "other": other["id"], **compare(base, other)})
+    sizes = {"base_total": base["total"], "other_total": other["total"]}
+    return web.json_response({"base": base["id"], "other": other["id"], **sizes, **compare(base, other)})
 
 
 async def _try(request: web.Request) -> web.Response:
@@ -286,10 +265,10 @@ async def _try(request: web.Request) -> web.Response:
     if sender is None:
         sender = f"staff-{secrets.token_hex(12)}"
         if origin is not None:
-            patient = await _in_thread(insights.sender_of, console.tracker, console.sessions.key, str(origin))
+            patient = await in_thread(insights.sender_of, console.tracker, console.sessions.key, str(origin))
             if patient is None:
                 raise ApiError(404, "That patient's question is gone (forgotten or purged).")
-            await _in_thread(console.copies.link, patient, sender)
+            await in_thread(console.copies.link, patient, sender)
     messages = await ask_rasa(request.app, {"sender": sender, "message": message})
     return web.json_response({"sender": sender, "messages": messages})
 
@@ -301,7 +280,7 @@ async def _draft(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     url = console.tracker.url.render_as_string(hide_password=False)
     try:
-        script = await _in_thread(record_script, url, sender, "")
+        script = await in_thread(record_script, url, sender, "")
     except RecordError as error:
         raise ApiError(404, str(error)) from None
     return web.json_response(script)
@@ -309,8 +288,8 @@ async def _draft(request: web.Request) -> web.Response:
 
 async def _insights(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
-    per_week = await _in_thread(insights.questions_per_topic_per_week, console.tracker)
-    least = await _in_thread(insights.least_helpful, console.feedback)
+    per_week = await in_thread(insights.questions_per_topic_per_week, console.tracker)
+    least = await in_thread(insights.least_helpful, console.feedback)
     find = request.query.get("find", "")[:100]
-    unanswered = await _in_thread(insights.unanswered_groups, console.tracker, console.sessions.key, find)
+    unanswered = await in_thread(insights.unanswered_groups, console.tracker, console.sessions.key, find)
     return web.json_response({"per_week": per_week, "least_helpful": least, "unanswered": unanswered})

@@ -1,5 +1,6 @@
 """What patients ask, for the staff console: questions per topic per week, the answers most
-rated not helpful, and the unanswered questions grouped by the terms they name. Only the
+rated not helpful, and the unanswered questions grouped by their most specific term
+(bot.records.unanswered, as `make gaps-report`). Only the
 stored (redacted) text; a forgotten conversation is gone from the tracker store already.
 
 Each unanswered question carries a ref, an HMAC of its conversation id under the staff key:
@@ -9,7 +10,6 @@ without the console ever showing a patient's conversation id."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -18,8 +18,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from bot.content.repository import content
-from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
+from bot.content.repository import library
 from bot.records.conversations import EVENTS, transaction
 from bot.records.ratings import FeedbackStore
 from bot.records.unanswered import Unanswered, group_by_terms, unanswered_questions
@@ -55,22 +54,17 @@ def questions_per_topic_per_week(engine: sa.engine.Engine) -> List[Dict[str, Any
 def least_helpful(feedback: FeedbackStore) -> List[Dict[str, Any]]:
     rated = [r for r in feedback.per_item() if r.not_helpful]
     rated.sort(key=lambda r: (-r.not_helpful, r.content_id))
-    library = content().library
+    items = library().items
     return [
         {
             "content_id": r.content_id,
-            "title": getattr(library.items.get(r.content_id), "title", r.content_id),
+            "title": getattr(items.get(r.content_id), "title", r.content_id),
+            "topic": getattr(items.get(r.content_id), "topic", ""),
             "not_helpful": r.not_helpful,
             "helpful": r.helpful,
         }
         for r in rated[:MOST]
     ]
-
-
-@functools.lru_cache(maxsize=1)
-def _term_finder():
-    """The content's term matcher, built once per process."""
-    return build_pipeline(lexicon_terms(content().library.items.values()))
 
 
 def ref_of(key: bytes, sender: str) -> str:
@@ -88,18 +82,27 @@ def sender_of(engine: sa.engine.Engine, key: bytes, ref: str) -> Optional[str]:
     )
 
 
+def _concept_names() -> Dict[str, str]:
+    """Each content concept's name as its item first lists it ("ACE inhibitors")."""
+    return {item.concept: item.terms[0] for item in library().defining_items() if item.concept and item.terms}
+
+
 def unanswered_groups(engine: sa.engine.Engine, key: bytes, containing: str = "") -> List[Dict[str, Any]]:
     """The largest groups, each question with its ref; with `containing`, only the questions
-    with those words in them."""
+    with those words in them (each in the group it has among all questions)."""
     words = containing.lower().split()
-    questions = [q for q in _patients_questions(engine) if all(word in q.text.lower() for word in words)]
-    finder = _term_finder()
-    groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
+    found = [
+        (group, [q for q in group.questions if all(word in q.text.lower() for word in words)])
+        for group in group_by_terms(_patients_questions(engine))
+    ]
+    found = sorted((pair for pair in found if pair[1]), key=lambda pair: -len(pair[1]))  # stable: as grouped
+    names = _concept_names()
     return [
         {
-            "term": group.key,
-            "count": len(group.questions),
-            "questions": [{"text": q.text, "ref": ref_of(key, q.sender_id)} for q in group.questions[:MOST]],
+            "term": names.get(group.term, group.term) if group.named else group.term,
+            "named": group.named,
+            "count": len(questions),
+            "questions": [{"text": q.text, "ref": ref_of(key, q.sender_id)} for q in questions[:MOST]],
         }
-        for group in groups[:MOST]
+        for group, questions in found[:MOST]
     ]

@@ -5,20 +5,24 @@ import json
 import sqlalchemy as sa
 
 from bot.records.conversations import forget
-from bot.records.unanswered import group_by_terms, report_lines, unanswered_questions
+from bot.records.unanswered import Unanswered, group_by_terms, report_lines, unanswered_questions
 
 
 def tracker_db(tmp_path, conversations):
-    """A tracker store `events` table with (sender, [(user text, reply contract), ...])."""
+    """A tracker store `events` table with (sender, [(user text, reply contract), ...]); a user
+    text may be (text, [(entity, value), ...]): the entities the NLU step stored with it."""
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
                                    "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"))
         clock = 1.0
         for sender, turns in conversations:
-            for text, contract in turns:
+            for asked, contract in turns:
+                text, entities = asked if isinstance(asked, tuple) else (asked, [])
+                parse_data = {"entities": [{"entity": e, "value": v} for e, v in entities]}
                 clock += 1
-                for kind, data in (("user", {"event": "user", "text": text, "timestamp": clock}),
+                user = {"event": "user", "text": text, "timestamp": clock, "parse_data": parse_data}
+                for kind, data in (("user", user),
                                    ("bot", {"event": "bot", "text": "reply", "data": {"custom": contract}})):
                     connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
                                                "VALUES (:s, :t, :ts, :d)"),
@@ -48,15 +52,49 @@ def test_only_unanswered_questions_are_listed_and_forget_me_removes_them(tmp_pat
     assert [q.sender_id for q in unanswered_questions(engine)] == ["b", "b"]
 
 
-def test_groups_by_named_concepts_then_recurring_words():
-    from bot.records.unanswered import Unanswered
+def test_each_question_stands_once_under_its_most_specific_term():
+    questions = [Unanswered("a", text, "out_of_scope.not_covered", 0, concepts) for text, concepts in (
+        ("is it safe to have my next rituximab infusion with calcinosis", ("calcinosis", "rituximab")),
+        ("is rituximab safe next to paraffin baths", ("rituximab", "paraffin_baths")),
+        ("next rituximab infusion, is it safe", ("rituximab",)),
+        ("does ssc reflux get worse next winter", ("systemic_sclerosis",)),
+        ("is reflux safe with ssc", ("systemic_sclerosis",)),
+        ("is ssc contagious", ("systemic_sclerosis",)),
+        ("is it safe next week", ()),
+    )]
+    groups = group_by_terms(questions)
+    assert [(g.label, [q.text[:12] for q in g.questions]) for g in groups] == [
+        ("reflux", ["does ssc ref", "is reflux sa"]),  # the word they share, when no specific concept is named
+        ("calcinosis (named)", ["is it safe t"]),  # the rarer of calcinosis and rituximab
+        ("paraffin baths (named)", ["is rituximab"]),
+        ("rituximab (named)", ["next rituxim"]),
+        ("contagious", ["is ssc conta"]),  # rather than the concept every question here is about
+        ("(no words)", ["is it safe n"]),  # "safe", "next" and "week" are filler words
+    ]
+    assert sorted(q.text for g in groups for q in g.questions) == sorted(q.text for q in questions)
+    assert not {"safe", "next"} & {g.term for g in groups}
 
+
+def test_the_terms_come_from_the_entities_stored_with_each_message(tmp_path):
+    engine = tracker_db(tmp_path, [
+        ("a", [(("can I take rituximab in my next pregnancy", [("treatment", "rituximab"), ("red_flag", "x")]),
+                NOT_COVERED)]),
+        ("b", [("is my next holiday safe", NOT_COVERED)]),
+    ])
+    found = unanswered_questions(engine)
+    assert [q.concepts for q in found] == [("rituximab",), ()]
+    assert [(g.label, len(g.questions)) for g in group_by_terms(found)] == [("rituximab (named)", 1), ("holiday", 1)]
+    # questions stored without entities: the concepts `concepts_of` finds
+    groups = group_by_terms([Unanswered("c", "calcinosis and reflux", "x", 0)], lambda text: ["calcinosis"])
+    assert [g.label for g in groups] == ["calcinosis (named)"]
+
+
+def test_the_report_lists_the_largest_groups_with_examples():
     questions = [Unanswered("a", t, "out_of_scope.not_covered", 0) for t in (
-        "does reflux medicine hurt my teeth", "is reflux part of scleroderma", "calcinosis and reflux together",
-        "why is my calcinosis worse in winter")]
+        "does reflux medicine hurt my teeth", "is reflux part of scleroderma", "why is my calcinosis worse in winter")]
     groups = group_by_terms(questions, lambda text: ["calcinosis"] if "calcinosis" in text else [])
-    assert [(g.key, len(g.questions)) for g in groups[:2]] == [("reflux", 3), ("calcinosis (named)", 2)]
     lines = report_lines(questions, groups, most=2)
-    assert lines[0] == "4 unanswered questions; the 2 most frequent terms:"
-    assert lines[1] == "reflux: 3" and "    - does reflux medicine hurt my teeth  [out_of_scope.not_covered]" in lines
+    assert lines[0] == "3 unanswered questions; the 2 largest groups, by their most specific term:"
+    assert "    - does reflux medicine hurt my teeth  [out_of_scope.not_covered]" in lines
+    assert [line for line in lines if not line.startswith(" ")][1:] == ["reflux: 2", "calcinosis (named): 1"]
     assert report_lines([], [], 5) == ["No unanswered questions."]

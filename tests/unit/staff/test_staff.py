@@ -141,7 +141,7 @@ def test_a_saved_script_joins_its_file_and_a_file_changed_meanwhile_is_not_overw
     assert [s.name for s in load_scripts([tmp_path])] == ["First", "Second"]
     with pytest.raises(ScriptConflict, match="changed on disk"):
         save_script(tmp_path, "basics.yml", {"name": "Third", "turns": [{"user": "hi"}]}, base)
-    with pytest.raises(ScriptFormatError, match="already used"):
+    with pytest.raises(ScriptConflict, match="already a script called “First”"):
         save_script(tmp_path, "new.yml", {"name": "First", "turns": [{"user": "hi"}]}, None)
     with pytest.raises(ScriptFormatError):
         save_script(tmp_path, "new.yml", {"name": "Bad", "turns": [{"user": "hi", "kind": "nonsense"}]}, None)
