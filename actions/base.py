@@ -17,7 +17,8 @@ from bot.language.pipeline import find_terms
 from bot.language.question_focus import question_in
 from bot.names import EXPLAINED_SLOT, FOCUS, NAME, OTHER_QUESTIONS, SOMETHING_ELSE_ITEM, TREATMENT_ENTITY
 
-MAX_TERM_BUTTONS = 2
+MAX_TERM_BUTTONS = 2  # "What is ...?" buttons in one answer
+MAX_SUGGESTIONS = 3  # follow-up buttons in one answer ("You also asked" not counted)
 UNNAMED = "these medicines"  # {name} in an answer when the message names no medicine
 
 
@@ -41,32 +42,28 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
     ) -> List[Dict[str, Any]]:
         """Answer with `item`; returns the event that records newly offered explanations.
 
-        `offer`: items to offer as buttons first, before the item's related items.
-        The message's other questions (bot.language.question_focus) come before them all, as
-        "You also asked: ..." buttons.
-
-        A medical word the answer uses for the first time in the conversation is
-        offered as a "What is ...?" button beside the related items (not in an
-        emergency, where nothing should distract from the urgent advice).
+        At most MAX_SUGGESTIONS follow-up buttons: `offer` first (items to offer), then the
+        item's related items (the content puts "What is ...?" items first where an answer's
+        words need them), then, while there is room, "What is ...?" buttons for medical words
+        the answer uses for the first time in the conversation (at most MAX_TERM_BUTTONS; none
+        in an emergency, where nothing should distract from the urgent advice). A word counts
+        as explained once its "What is ...?" was offered. The message's
+        other questions (bot.language.question_focus) come before them all, as "You also
+        asked: ..." buttons, not counted.
         """
         store = content_store()
-        related = [*offer, *(r for r in store.related(item) if r not in offer)]
         before = set(tracker.get_slot(EXPLAINED_SLOT) or [])
         explained = set(before)
         if item.answers == "definition" and item.concept:
             explained.add(item.concept)
-        offered = 0
+        suggested = [*offer, *(r for r in store.related(item) if r not in offer)][:MAX_SUGGESTIONS]
         used = find_terms(term_finder(), " ".join(filter(None, (lead, item.answer)))) if kind != "emergency" else []
-        for match in used:
-            definition = store.find(match.value, "definition")
-            if offered == MAX_TERM_BUTTONS or match.value in explained or definition is None:
-                continue
-            explained.add(match.value)
-            if definition not in related:
-                related.append(definition)
-                offered += 1
+        new_words = {m.value: store.find(m.value, "definition") for m in used if m.value not in explained}
+        definitions = list(dict.fromkeys(d for d in new_words.values() if d is not None and d not in suggested))
+        suggested += definitions[: min(MAX_SUGGESTIONS - len(suggested), MAX_TERM_BUTTONS)]
+        explained |= {word for word, definition in new_words.items() if definition in suggested}
         also_asked = tracker.latest_message.get(OTHER_QUESTIONS) or [] if kind != "emergency" else []
-        for message in item_messages(item, kind, safety_texts(), related, lead, topic, content_id, also_asked):
+        for message in item_messages(item, kind, safety_texts(), suggested, lead, topic, content_id, also_asked):
             dispatcher.utter_message(**message)
         return [SlotSet(EXPLAINED_SLOT, sorted(explained))] if explained != before else []
 

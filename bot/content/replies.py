@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from bot.content.files import ContentItem
 
 KINDS = ("answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk", "clarify")
+NOT_MEDICAL = ("smalltalk", "clarify")  # turns that carry no medical disclaimer
 DO_YOU_MEAN = "Do you mean one of these?"
 BUTTON_INTENT = "ask_definition"
 ALSO_ASKED = "You also asked: "
@@ -65,7 +66,7 @@ def payload(
         "content_id": content_id or (item.id if item else None),
         "title": item.title if item else None,
         "source": source,
-        "disclaimer": kind not in ("smalltalk", "clarify"),
+        "disclaimer": kind not in NOT_MEDICAL,
     }
 
 
@@ -83,12 +84,15 @@ def item_messages(
 
     `lead` goes before the item's text (e.g. a guardrail before what the article
     says about a medicine; `topic` and `content_id` then name the guardrail, the
-    source stays the item's); emergency text always comes first.
+    source stays the item's); emergency text always comes first. A turn that is not
+    medical (small talk, such as the confirmation that a conversation was deleted) says
+    only its text: no disclaimer, as its contract says.
     """
     parts = [p for p in (lead, item.answer) if p]
     if item.section:
         parts.append(source_line(item, texts))
-    parts.append(f"{texts.disclaimer} {texts.physician_pointer}")
+    if kind not in NOT_MEDICAL:
+        parts.append(f"{texts.disclaimer} {texts.physician_pointer}")
     text_message: Dict[str, Any] = {"text": "\n".join(parts)}
     buttons = [question_button(q) for q in also_asked] + [button_for(r) for r in related]
     if buttons:

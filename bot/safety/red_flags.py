@@ -9,7 +9,7 @@ rules are spelled out at the top of content/red_flags.yml.
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -52,6 +52,7 @@ class RedFlag:
     reply: str
     phrases: Tuple[str, ...]
     with_any: Tuple[str, ...] = ()
+    unless_any: Tuple[str, ...] = ()  # in the same clause, one of these sets the match aside
     blood_pressure: Optional[Tuple[int, int]] = None
     pill_count: Optional[int] = None
 
@@ -62,7 +63,7 @@ class RedFlagRules:
     cues: Dict[str, Tuple[str, ...]]
 
     def phrases(self) -> List[str]:
-        every = [p for flag in self.flags for p in flag.phrases + flag.with_any]
+        every = [p for flag in self.flags for p in flag.phrases + flag.with_any + flag.unless_any]
         return every + [c for cues in self.cues.values() for c in cues]
 
     def replies(self) -> Dict[str, str]:
@@ -106,6 +107,7 @@ def load_red_flags(content_dir) -> RedFlagRules:
                 reply=str(raw["reply"]),
                 phrases=_texts(file, raw.get("phrases"), flag_id, "phrases"),
                 with_any=_texts(file, raw.get("with_any") or [], flag_id, "with_any", required=False),
+                unless_any=_texts(file, raw.get("unless_any") or [], flag_id, "unless_any", required=False),
                 blood_pressure=_blood_pressure(file, flag_id, raw.get("blood_pressure")),
                 pill_count=_whole_number(file, flag_id, raw.get("pill_count")),
             )
@@ -151,6 +153,8 @@ class RedFlagDetector:
             self._add(nlp, f"flag:{flag.id}", flag.phrases)
             if flag.with_any:
                 self._add(nlp, f"with:{flag.id}", flag.with_any)
+            if flag.unless_any:
+                self._add(nlp, f"unless:{flag.id}", flag.unless_any)
         # Cues are matched on the exact words ("i have" must not match "i had");
         # mentions of conditions, like flags, on their lemmas.
         for kind, cues in rules.cues.items():
@@ -175,6 +179,8 @@ class RedFlagDetector:
         reading_spans = {(span.start, span.end) for _, span in readings}
         for flag, span in sorted(candidates + readings, key=lambda c: c[1].start):
             if not self._counts(doc, span, found, recent_counts=(span.start, span.end) in reading_spans):
+                set_aside.append(span)
+            elif _in_clause(doc, span, found.get(f"unless:{flag.id}", [])):
                 set_aside.append(span)
             elif not flag.with_any or any(self._counts(doc, c, found) for c in found.get(f"with:{flag.id}", [])):
                 return Detection(flag, span.text, span.start_char, span.end_char)
@@ -240,12 +246,19 @@ class RedFlagDetector:
         return not (past or any(c.end <= span.start for c in cues("questions")))
 
 
-def _clause(doc: Doc, span: Span) -> Tuple[int, int]:
+def _in_clause(doc: Doc, span: Span, others: List[Span]) -> bool:
+    """Whether one of `others` stands in the same part of the sentence as `span` (up to a
+    clause break, "and" or "or": "chest pain and an itchy rash" keeps the pain)."""
+    start, end = _clause(doc, span, CLAUSE_BREAKS | {"and", "or"})
+    return any(start <= other.start < end for other in others)
+
+
+def _clause(doc: Doc, span: Span, breaks: Set[str] = CLAUSE_BREAKS) -> Tuple[int, int]:
     """Token bounds of the clause around `span`."""
     start = span.start
-    while start > 0 and doc[start - 1].lower_ not in CLAUSE_BREAKS:
+    while start > 0 and doc[start - 1].lower_ not in breaks:
         start -= 1
     end = span.end
-    while end < len(doc) and doc[end].lower_ not in CLAUSE_BREAKS:
+    while end < len(doc) and doc[end].lower_ not in breaks:
         end += 1
     return start, end

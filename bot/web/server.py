@@ -6,6 +6,10 @@
     GET  /api/intro     the welcome, disclaimer and physician pointer from the content
                         store, the message length limit and the days after which the widget
                         forgets an unused conversation: shown before the first message
+    GET  /api/questions the questions the content answers, for the widget's type-ahead (matched
+                        in the browser: what a patient types is not sent until they send it):
+                        each item's title, the payload of its button and the phrases it is
+                        asked with (`asked_as`, and the names and lay words of its concept)
     POST /api/conversation  {}: a new conversation, {"sender": id, "token": token}; the id
                         is 128 random bits, the token its HMAC under the server's key
     POST /api/chat      {"sender", "message", "message_id"?}: forwarded to Rasa's REST webhook;
@@ -26,19 +30,22 @@ Errors are JSON {"error": "..."} with a sentence the widget can show, and one lo
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from aiohttp import web
 
 from bot.access.conversation_keys import ConversationKeys
 from bot.access.guard import Guard, bearer_token
+from bot.content.files import load_library
+from bot.content.replies import button_for
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, received
 from bot.records.ratings import FeedbackStore
-from bot.settings import max_message_chars, widget_idle_days
+from bot.settings import content_dir, max_message_chars, widget_idle_days
 from bot.web import rasa_proxy, security
 from bot.web.errors import json_errors
 from bot.web.validation import MAX_BODY_BYTES, ApiError, ChatRequest, FeedbackRequest, read_json
@@ -82,6 +89,7 @@ def create_app(
         app.router.add_get(path, _static_file(STATIC_DIR / name))
     app.router.add_get("/health", _health)
     app.router.add_get("/api/intro", _intro)
+    app.router.add_get("/api/questions", _questions)
     app.router.add_post("/api/conversation", _conversation)
     app.router.add_post("/api/chat", _chat)
     app.router.add_post("/api/feedback", _feedback)
@@ -104,6 +112,26 @@ async def _intro(request: web.Request) -> web.Response:
     intro = {key: content.setting(key) for key in INTRO_SETTINGS}
     limits = {"max_message_chars": max_message_chars(), "conversation_idle_days": widget_idle_days()}
     return web.json_response({**intro, **limits})
+
+
+async def _questions(request: web.Request) -> web.Response:
+    response = web.json_response({"questions": typeahead_questions()})
+    response.enable_compression()
+    return response
+
+
+@functools.cache
+def typeahead_questions() -> List[Dict[str, Any]]:
+    """Every medical item, and the honest replies to the questions patients often ask (those
+    with `asked_as`): a title to offer, the payload that opens it, the phrases to match. From
+    content/ (the store keeps no `asked_as`), read once."""
+    library = load_library(content_dir())
+    names = {item.concept: item.terms for item in library.defining_items()}
+    return [
+        {**button_for(item), "phrases": [p.replace("...", " ") for p in (*item.asked_as, *names.get(item.concept, ()))]}
+        for item in library.items.values()
+        if item.answers != "safety" or item.asked_as
+    ]
 
 
 def _admit(request: web.Request, conversation: Optional[str] = None) -> None:

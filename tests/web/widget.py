@@ -5,6 +5,16 @@ from playwright.sync_api import Page, expect
 
 REPLY_TIMEOUT_MS = 30_000
 BOT_MESSAGES = ".sscbot-msg--bot, .sscbot-msg--emergency"
+# The share of the panel's height where the conversation log shows: sampled down its middle.
+CONVERSATION_SHOWN = """panel => {
+    const box = panel.getBoundingClientRect();
+    const log = panel.querySelector("[role=log]");
+    let shown = 0;
+    for (let y = Math.ceil(box.top); y < box.bottom; y += 1) {
+        if (log.contains(document.elementFromPoint(box.left + box.width / 2, y))) shown += 1;
+    }
+    return shown / box.height;
+}"""
 
 
 class Widget:
@@ -22,6 +32,10 @@ class Widget:
         self.retry = page.get_by_role("button", name="Try again")
         self.bot_messages = page.locator(BOT_MESSAGES)
         self.user_messages = page.locator(".sscbot-msg--user")
+        self.new_conversation = page.get_by_role("button", name="New conversation")
+        self.delete_conversation = page.get_by_role("button", name="Delete my conversation")
+        self.confirmation = page.locator(".sscbot-confirm")
+        self.matches = page.get_by_role("listbox", name="Matching questions")
 
     def wait_ready(self) -> None:
         expect(self.root).to_have_attribute("data-state", "ready")
@@ -72,6 +86,13 @@ class Widget:
 
     def quick_replies(self):
         return self.page.get_by_role("group", name="Suggested questions").last.get_by_role("button")
+
+    def options(self):
+        """The buttons of the last ask-back ("Do you mean ...?")."""
+        return self.page.get_by_role("group", name="Choose what you mean").last.get_by_role("button")
+
+    def conversation_shown(self) -> float:
+        return self.panel.evaluate(CONVERSATION_SHOWN)
 
     def sender(self) -> str:
         """The conversation id this browser keeps (the sender sent to Rasa)."""

@@ -34,8 +34,18 @@
     notHelpful: "Not helpful",
     rated: "Thank you for your feedback.",
     rateFailed: "Your rating could not be saved. Please try again.",
-    startOver: "Start over",
-    confirmStartOver: "Clear this conversation and start again?",
+    newConversation: "New conversation",
+    confirmNew: "Start a new conversation? This one is cleared from this screen but not deleted: " +
+      "the assistant keeps it. To remove it, choose \u201cDelete my conversation\u201d.",
+    startNew: "Start new",
+    deleteConversation: "Delete my conversation",
+    confirmDelete: "Delete this conversation? What you wrote and your ratings are removed from the assistant " +
+      "and from this browser. This cannot be undone.",
+    deleteNow: "Delete it",
+    cancel: "Cancel",
+    matchingQuestions: "Matching questions",
+    matches: "{count} matching questions. Use the up and down arrow keys to choose one, then Enter.",
+    oneMatch: "1 matching question. Use the down arrow key to choose it, then Enter.",
     questions: "Questions for my doctor",
     questionsHeading: "Questions to ask my doctor",
     questionsIntro: "The topics you asked about. You can take this list to your next appointment.",
@@ -59,6 +69,9 @@
   const DEFAULT_IDLE_DAYS = 30; // until the server says (GET /api/intro: conversation_idle_days)
   const SENDER = /^[A-Za-z0-9_-]{8,64}$/;
   const FORGOTTEN = "privacy.forgotten"; // content id of the reply to "forget me"
+  const FORGET_ME = "forget me"; // what the REST channel carries out as deleting the conversation
+  const MAX_FOLLOW_UPS = 3; // suggested questions under an answer (not counting "You also asked")
+  const MAX_MATCHES = 5; // type-ahead suggestions
   const DOCTOR_KINDS = ["answer", "guardrail"];
   const ICONS = {
     chat: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z",
@@ -73,6 +86,7 @@
   let state = loadState();
   let maxChars = 500;
   let busy = false;
+  let confirmOpener = null; // the button whose confirmation step shows
   const nodes = new WeakMap(); // entry -> its <li>
 
   /* ---------- settings ---------- */
@@ -232,6 +246,8 @@
     return failure.serverMessage || t.unreachable;
   }
 
+  const WELCOME_ID = "welcome";
+
   /* Rasa's messages as entries: each text, its buttons, and the answer contract after it. */
   function botEntries(messages) {
     const entries = [];
@@ -240,11 +256,12 @@
         const buttons = (message.buttons || []).filter((b) => typeof b.title === "string" && typeof b.payload === "string");
         entries.push({ role: "bot", text: message.text, buttons: buttons.map(({ title, payload }) => ({ title, payload })) });
       } else if (message.custom && typeof message.custom === "object" && entries.length) {
-        const { kind, content_id: contentId, title, topic } = message.custom;
-        entries[entries.length - 1].contract = { kind, contentId, title, topic };
+        const { kind, content_id: contentId, title, topic, disclaimer, source } = message.custom;
+        entries[entries.length - 1].contract = { kind, contentId, title, topic, disclaimer, sourced: Boolean(source) };
       }
     }
-    return entries;
+    // the panel shows the welcome and the disclaimer already: the server's copy of a new session is left out
+    return entries.filter((entry) => !(entry.contract && entry.contract.contentId === WELCOME_ID));
   }
 
   /* ---------- building the page ---------- */
@@ -297,28 +314,70 @@
     // Urgent advice is announced here, once and at once; the log does not announce it again.
     ui.urgentAlert = el("div", { class: "sscbot-visually-hidden", role: "alert" });
 
+    buildForm();
+    buildQuestions();
+    buildConfirm();
+    ui.newConversation = button(t.newConversation, () => askToConfirm(ui.newConversation, t.confirmNew, t.startNew, newConversation));
+    ui.deleteConversation = button(t.deleteConversation,
+      () => askToConfirm(ui.deleteConversation, t.confirmDelete, t.deleteNow, deleteConversation));
+
+    ui.panel = el("section", { id: "sscbot-panel", class: "sscbot-panel", role: "dialog", "aria-labelledby": "sscbot-title", hidden: "" },
+      el("header", { class: "sscbot-header" },
+        el("h2", { id: "sscbot-title", text: settings.title }),
+        button(icon("close"), close, "sscbot-button sscbot-close", { "aria-label": t.close }),
+        el("div", { class: "sscbot-toolbar" }, ui.questionsToggle, ui.newConversation, ui.deleteConversation),
+        ui.confirm),
+      ui.body = el("div", { class: "sscbot-body" }, ui.intro, ui.questions, ui.log, ui.typing, ui.error, ui.urgentAlert),
+      ui.form);
+    ui.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !ui.confirm.hidden) cancelConfirm();
+      else if (event.key === "Escape") close();
+      if (event.key === "Tab" && fullScreen()) keepFocusInside(event);
+    });
+
+    ui.root = el("aside", { class: "sscbot", lang: settings.lang, "aria-label": settings.title, "data-state": "loading" },
+      ui.launcher, ui.panel);
+    ui.root.style.setProperty("--sscbot-accent", settings.accent);
+    // until the styles are there, the conversation has no height to scroll to its last message
+    document.head.append(el("link", { rel: "stylesheet", href: `${settings.server}/widget.css`, onload: showLatest }));
+    document.body.append(ui.root);
+  }
+
+  function buildForm() {
     ui.input = el("textarea", {
       id: "sscbot-input", class: "sscbot-input", rows: "2", maxlength: String(maxChars),
       "aria-describedby": "sscbot-count sscbot-limit", autocomplete: "off",
+      "aria-autocomplete": "list", "aria-controls": "sscbot-matches",
     });
-    ui.input.addEventListener("input", updateCount);
+    ui.input.addEventListener("input", () => {
+      updateCount();
+      offerMatches();
+    });
+    ui.input.addEventListener("focus", loadQuestions, { once: true });
+    ui.input.addEventListener("blur", hideMatches);
     ui.input.addEventListener("keydown", (event) => {
+      if (!ui.matches.hidden && matchKey(event)) return;
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         ui.form.requestSubmit();
       }
     });
+    ui.matches = el("ul", { id: "sscbot-matches", class: "sscbot-matches", role: "listbox", "aria-label": t.matchingQuestions, hidden: "" });
+    ui.matchStatus = el("p", { class: "sscbot-visually-hidden", role: "status" });
     ui.count = el("p", { id: "sscbot-count", class: "sscbot-count" });
     ui.limit = el("p", { id: "sscbot-limit", class: "sscbot-limit", role: "status" });
     ui.form = el("form", { class: "sscbot-form", hidden: "" },
       el("div", { class: "sscbot-form-top" }, el("label", { for: "sscbot-input", class: "sscbot-label", text: t.inputLabel }), ui.count),
+      ui.matches, ui.matchStatus,
       el("div", { class: "sscbot-row" }, ui.input, el("button", { type: "submit", class: "sscbot-button sscbot-primary sscbot-send" }, t.send)),
       ui.limit);
     ui.form.addEventListener("submit", (event) => {
       event.preventDefault();
       submitTyped();
     });
+  }
 
+  function buildQuestions() {
     ui.questionsToggle = button(t.questions, toggleQuestions, "sscbot-button",
       { "aria-expanded": "false", "aria-controls": "sscbot-questions" });
     ui.questionsList = el("ul", { class: "sscbot-questions-list" });
@@ -328,50 +387,65 @@
       el("p", { text: t.questionsIntro }), ui.questionsList,
       el("div", { class: "sscbot-row" }, button(t.copy, copyQuestions), button(t.print, printQuestions)),
       ui.questionsStatus);
+  }
 
-    ui.panel = el("section", { id: "sscbot-panel", class: "sscbot-panel", role: "dialog", "aria-labelledby": "sscbot-title", hidden: "" },
-      el("header", { class: "sscbot-header" },
-        el("h2", { id: "sscbot-title", text: settings.title }),
-        button(icon("close"), close, "sscbot-button sscbot-close", { "aria-label": t.close }),
-        el("div", { class: "sscbot-toolbar" }, ui.questionsToggle, button(t.startOver, startOver))),
-      ui.body = el("div", { class: "sscbot-body" }, ui.intro, ui.questions, ui.log, ui.typing, ui.error, ui.urgentAlert),
-      ui.form);
-    ui.panel.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") close();
-      if (event.key === "Tab" && fullScreen()) keepFocusInside(event);
-    });
-
-    ui.root = el("aside", { class: "sscbot", lang: settings.lang, "aria-label": settings.title, "data-state": "loading" },
-      ui.launcher, ui.panel);
-    ui.root.style.setProperty("--sscbot-accent", settings.accent);
-    document.head.append(el("link", { rel: "stylesheet", href: `${settings.server}/widget.css` }));
-    document.body.append(ui.root);
+  /* The confirmation step of "New conversation" and "Delete my conversation". */
+  function buildConfirm() {
+    ui.confirmText = el("p", { id: "sscbot-confirm-text" });
+    ui.confirmYes = button("", null, "sscbot-button sscbot-primary");
+    ui.confirmNo = button(t.cancel, cancelConfirm);
+    ui.confirm = el("div", { class: "sscbot-confirm", role: "group", "aria-labelledby": "sscbot-confirm-text", hidden: "" },
+      ui.confirmText, el("div", { class: "sscbot-row" }, ui.confirmYes, ui.confirmNo));
   }
 
   /* ---------- showing the conversation ---------- */
 
-  function renderEntry(entry, isNew) {
+  function renderEntry(entry) {
     const urgent = entry.contract && entry.contract.kind === "emergency";
     const kind = entry.role === "user" ? "user" : urgent ? "emergency" : "bot";
-    const li = el("li", { class: `sscbot-msg sscbot-msg--${kind}` },
+    // tabindex -1: focus can be moved to a message (on a touch screen, to the new answer)
+    const li = el("li", { class: `sscbot-msg sscbot-msg--${kind}`, tabindex: "-1" },
       el("span", { class: "sscbot-visually-hidden", text: entry.role === "user" ? t.you : t.assistant }));
-    const text = el("p", { class: "sscbot-text", text: entry.text });
+    const { answer, notes } = splitNotes(entry);
+    const text = el("p", { class: "sscbot-text", text: answer });
     if (urgent) {
       const label = el("strong", { class: "sscbot-urgent" }, icon("warning"), t.urgent);
       li.append(el("div", {}, label, text));
     } else {
       li.append(text);
     }
+    li.append(...notes.map((note) => el("p", { class: "sscbot-note", text: note })));
     if (entry.status === "failed") li.append(el("span", { class: "sscbot-not-sent", text: t.notSent }));
-    if (entry.buttons && entry.buttons.length) {
+    const buttons = shownButtons(entry);
+    if (buttons.length) {
       const askingBack = entry.contract && entry.contract.kind === "clarify"; // "Do you mean ...?": the options
       li.append(el("div", { class: askingBack ? "sscbot-quick sscbot-quick--options" : "sscbot-quick", role: "group",
         "aria-label": askingBack ? t.doYouMean : t.suggestions },
-        ...entry.buttons.map((b) => button(b.title, () => send(b.payload, b.title), "sscbot-button sscbot-chip"))));
+        ...buttons.map((b) => button(b.title, () => send(b.payload, b.title, true), "sscbot-button sscbot-chip"))));
     }
     if (entry.contract && entry.contract.kind === "answer" && entry.contract.contentId) li.append(ratingGroup(entry));
     nodes.set(entry, li);
     return li;
+  }
+
+  /* The answer first; its source line and the disclaimer with the physician pointer, the last
+     lines of the server's text (DESIGN.md, the answer contract), after it in small print. */
+  function splitNotes(entry) {
+    const lines = entry.text.split("\n");
+    const notes = [];
+    const { disclaimer, sourced } = entry.contract || {};
+    if (disclaimer && lines.length > 1) notes.unshift(lines.pop());
+    if (sourced && lines.length > 1 && lines[lines.length - 1].startsWith("From: ")) notes.unshift(lines.pop());
+    return { answer: lines.join("\n"), notes };
+  }
+
+  /* At most MAX_FOLLOW_UPS suggested questions (buttons that open an item: an intent payload);
+     the patient's own other questions ("You also asked") and an ask-back's options all show. */
+  function shownButtons(entry) {
+    if (!entry.buttons) return [];
+    if (entry.contract && entry.contract.kind === "clarify") return entry.buttons;
+    let followUps = 0;
+    return entry.buttons.filter((b) => !b.payload.startsWith("/") || ++followUps <= MAX_FOLLOW_UPS);
   }
 
   function ratingGroup(entry) {
@@ -396,10 +470,11 @@
     }
   }
 
+  /* Keeps and shows the entries; their list items. */
   function addEntries(entries, isNew) {
     state.entries.push(...entries);
     save();
-    const added = entries.map((entry) => renderEntry(entry, isNew));
+    const added = entries.map(renderEntry);
     const urgent = isNew ? entries.filter((entry) => entry.contract && entry.contract.kind === "emergency") : [];
     if (urgent.length) {
       // one announcement: the alert says it at once; the log, silent for this change, keeps it to read
@@ -411,11 +486,18 @@
     // an answer is read from its start; after a question of one's own, the end is shown
     ui.body.scrollTop = entries[0]?.role === "bot" ? added[0].offsetTop : ui.body.scrollHeight;
     if (!ui.questions.hidden) renderQuestions();
+    return added;
+  }
+
+  /* The last message in view, from its start: on opening, and once the styles and the disclaimer are in. */
+  function showLatest() {
+    const last = ui.messages.lastElementChild;
+    ui.body.scrollTop = last ? last.offsetTop : ui.body.scrollHeight;
   }
 
   function refreshEntry(entry) {
     const old = nodes.get(entry);
-    if (old) old.replaceWith(renderEntry(entry, false));
+    if (old) old.replaceWith(renderEntry(entry));
   }
 
   /* Quick replies belong to the last answer: older ones go once the person says something new. */
@@ -435,16 +517,35 @@
     if (!text || busy) return;
     ui.input.value = "";
     updateCount();
+    hideMatches();
     send(text, text);
   }
 
-  function send(message, shown) {
+  /* byButton: asked with a button, which goes with the quick replies: focus moves on (focusAfterButton). */
+  function send(message, shown, byButton = false) {
     if (busy) return;
     // "sending" is saved first: a reload before the answer shows the message as not sent
     const entry = { role: "user", text: shown, message, status: "sending", messageId: newMessageId() };
     state.usedAt = Date.now();
     dropQuickReplies();
     addEntries([entry], true);
+    if (byButton) focusAfterButton(entry);
+    deliver(entry);
+  }
+
+  function touchScreen() {
+    return window.matchMedia("(pointer: coarse)").matches;
+  }
+
+  /* After a button, focus goes to the question box. On a touch screen it goes to the question
+     asked, then to its answer (deliver), so that the on-screen keyboard does not cover the answer. */
+  function focusAfterButton(entry) {
+    if (touchScreen()) nodes.get(entry).focus({ preventScroll: true });
+    else ui.input.focus();
+  }
+
+  function retry(entry) {
+    focusAfterButton(entry);
     deliver(entry);
   }
 
@@ -460,13 +561,18 @@
       save();
       const replies = botEntries(messages);
       if (replies.some((reply) => reply.contract && reply.contract.contentId === FORGOTTEN)) forgetLocally();
-      if (replies.length) addEntries(replies, true);
-      else showError(t.noAnswer, null);
+      if (!replies.length) {
+        showError(t.noAnswer, null);
+        return;
+      }
+      const added = addEntries(replies, true);
+      // on a touch screen, the answer takes the focus (and the keyboard goes), unless the patient types on
+      if (touchScreen() && !ui.input.value) added[0].focus({ preventScroll: true });
     } catch (failure) {
       entry.status = "failed";
       refreshEntry(entry);
       save();
-      showError(failureText(failure), () => deliver(entry));
+      showError(failureText(failure), () => retry(entry));
     } finally {
       busy = false;
       ui.typing.textContent = "";
@@ -474,12 +580,12 @@
     }
   }
 
-  function showError(text, retry) {
+  function showError(text, onRetry) {
     ui.errorText.textContent = text;
-    ui.retry.hidden = !retry;
-    ui.retry.onclick = retry;
+    ui.retry.hidden = !onRetry;
+    ui.retry.onclick = onRetry;
     ui.error.hidden = false;
-    if (retry && !ui.panel.hidden && !ui.input.value) ui.retry.focus(); // not while someone types
+    if (onRetry && !ui.panel.hidden && !ui.input.value) ui.retry.focus(); // not while someone types
   }
 
   function hideError() {
@@ -503,12 +609,15 @@
       setIdleDays(Number(intro.conversation_idle_days));
       ui.input.maxLength = maxChars;
       updateCount();
+      const retried = document.activeElement === ui.retry;
       hideError();
       showAcknowledged();
+      showLatest();
+      if (retried) (state.acknowledged ? ui.input : ui.acknowledge).focus();
       ui.root.dataset.state = "ready";
       performance.mark("sscbot-ready"); // for the host site's own measurements
       const last = state.entries[state.entries.length - 1];
-      if (last && last.status === "failed") showError(t.unreachable, () => deliver(last)); // left unsent last time
+      if (last && last.status === "failed") showError(t.unreachable, () => retry(last)); // left unsent last time
     } catch (failure) {
       showError(failureText(failure), loadIntro);
     }
@@ -539,7 +648,7 @@
     ui.input.focus();
   }
 
-  /* ---------- opening, closing, starting over ---------- */
+  /* ---------- opening, closing, a new conversation, deleting it ---------- */
 
   // On a phone the open panel covers the page: Tab and Shift+Tab go round inside it.
   function fullScreen() {
@@ -567,7 +676,7 @@
     ui.root.classList.add("is-open");
     state.open = true;
     save();
-    ui.body.scrollTop = ui.body.scrollHeight;
+    showLatest();
     if (focus) (state.acknowledged ? ui.input : ui.acknowledge).focus();
   }
 
@@ -587,22 +696,184 @@
 
   /* The server forgot the conversation ("forget me"): so does this browser. */
   function forgetLocally() {
-    state = { ...freshState(state.idleDays), acknowledged: true, open: true };
+    state = { ...freshState(state.idleDays), acknowledged: state.acknowledged, open: true };
     ui.messages.replaceChildren();
     renderQuestions();
   }
 
-  function startOver() {
-    if (!window.confirm(t.confirmStartOver)) return;
+  /* A confirmation step under the toolbar: `action` on yes; Cancel (or Escape) goes back to `opener`. */
+  function askToConfirm(opener, text, yes, action) {
+    ui.confirmText.textContent = text;
+    ui.confirmYes.textContent = yes;
+    ui.confirmYes.onclick = () => {
+      ui.confirm.hidden = true;
+      action();
+    };
+    confirmOpener = opener;
+    ui.confirm.hidden = false;
+    ui.confirmNo.focus(); // the step that changes nothing
+  }
+
+  function cancelConfirm() {
+    ui.confirm.hidden = true;
+    confirmOpener.focus();
+  }
+
+  /* Only this browser lets go of the conversation: the server keeps it (see deleteConversation). */
+  function newConversation() {
     state = { ...freshState(state.idleDays), open: true };
     save();
     ui.messages.replaceChildren();
     ui.input.value = "";
     updateCount();
     hideError();
+    hideMatches();
     renderQuestions();
     showAcknowledged();
     ui.acknowledge.focus();
+  }
+
+  /* "forget me": the server deletes the conversation and says so (FORGOTTEN), then this browser does. */
+  function deleteConversation() {
+    send(FORGET_ME, t.deleteConversation, true);
+  }
+
+  /* ---------- type-ahead: the content's questions, matched in this page ---------- */
+
+  // Matched on words, lay words and typos included: the list comes once from the server
+  // (GET /api/questions: each question's title, payload and the phrases it is asked with);
+  // what the patient types never leaves the page until they send it.
+  const STOP_WORDS = new Set(("a about am an and any are be can could do does for from get got have how i if in is it " +
+    "me my of on or should so that the there this to was what whats when which why will with would you your").split(" "));
+  let questions = [];
+  let matches = []; // the questions offered now
+  let active = -1; // the one chosen with the arrow keys
+
+  async function loadQuestions() {
+    try {
+      const data = await api("/api/questions");
+      questions = data.questions.map(({ title, payload, phrases }) => ({
+        title, payload, titleWords: words(title), words: [...new Set(words(`${title} ${phrases.join(" ")}`))],
+      }));
+      if (document.activeElement === ui.input) offerMatches(); // typed before the list came
+    } catch (failure) {
+      ui.input.addEventListener("focus", loadQuestions, { once: true }); // again next time
+    }
+  }
+
+  /* Lower case, no accents or apostrophes, no small words, a plural's "s" dropped. */
+  function words(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f'\u2019]/g, "").split(/[^a-z0-9]+/)
+      .filter((word) => word && !STOP_WORDS.has(word))
+      .map((word) => (word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word));
+  }
+
+  /* Edits (insert, delete, change, swap two neighbours) that turn a into b. */
+  function editDistance(a, b) {
+    const rows = [...Array(a.length + 1)].map((_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j += 1) rows[0][j] = j;
+    for (let i = 1; i <= a.length; i += 1) {
+      for (let j = 1; j <= b.length; j += 1) {
+        const change = a[i - 1] === b[j - 1] ? 0 : 1;
+        rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + change);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+    return rows[a.length][b.length];
+  }
+
+  /* How well a typed word matches a word of a question: 1 the same, less for the start of a
+     word (`typing`: the last word, still being typed) or a typo; 0 not at all. */
+  function likeness(typed, word, typing) {
+    if (typed === word) return 1;
+    if (word.startsWith(typed) && (typing ? typed.length >= 2 : typed.length >= 4)) return 0.8;
+    const typos = typed.length < 4 ? 0 : typed.length < 8 ? 1 : 2;
+    if (!typos) return 0;
+    if (Math.abs(typed.length - word.length) <= typos && editDistance(typed, word) <= typos) return 0.7;
+    if (typing && word.length > typed.length && editDistance(typed, word.slice(0, typed.length)) <= typos) return 0.6;
+    return 0;
+  }
+
+  function bestLikeness(typed, candidates, typing) {
+    return candidates.reduce((best, word) => Math.max(best, likeness(typed, word, typing)), 0);
+  }
+
+  /* The questions that match what is typed, best first: most words matched, then in the title. */
+  function matching(text) {
+    const typed = words(text);
+    if (!typed.some((word) => word.length >= 3)) return [];
+    const typingLast = !/\s$/.test(text);
+    const scored = questions.map((question, index) => {
+      let score = 0;
+      let inTitle = 0;
+      typed.forEach((word, i) => {
+        const typing = typingLast && i === typed.length - 1;
+        score += bestLikeness(word, question.words, typing);
+        inTitle += bestLikeness(word, question.titleWords, typing);
+      });
+      return { question, score, inTitle, index };
+    }).filter(({ score }) => score >= Math.max(0.6, typed.length / 2));
+    const best = Math.max(0, ...scored.map(({ score }) => score));
+    return scored.filter(({ score }) => score >= best * 0.75) // no near misses beside exact matches
+      .sort((a, b) => b.score - a.score || b.inTitle - a.inTitle || a.index - b.index)
+      .slice(0, MAX_MATCHES).map(({ question }) => question);
+  }
+
+  function offerMatches() {
+    const found = matching(ui.input.value);
+    if (!found.length) return hideMatches();
+    const announce = found.length !== matches.length || ui.matches.hidden;
+    matches = found;
+    ui.matches.replaceChildren(...matches.map((question, i) => el("li", {
+      id: `sscbot-match-${i}`, class: "sscbot-match", role: "option", "aria-selected": "false",
+      onmousedown: (event) => event.preventDefault(), // the question box keeps the focus
+      onclick: () => choose(i),
+    }, question.title)));
+    ui.matches.hidden = false;
+    setActive(-1);
+    if (announce) ui.matchStatus.textContent = matches.length === 1 ? t.oneMatch : format(t.matches, { count: matches.length });
+  }
+
+  function hideMatches() {
+    matches = [];
+    ui.matches.hidden = true;
+    ui.matches.replaceChildren();
+    ui.matchStatus.textContent = "";
+    setActive(-1);
+  }
+
+  function setActive(index) {
+    active = index;
+    [...ui.matches.children].forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    if (index < 0) {
+      ui.input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    ui.input.setAttribute("aria-activedescendant", `sscbot-match-${index}`);
+    ui.matches.children[index].scrollIntoView({ block: "nearest" });
+  }
+
+  /* Arrow keys move through the matches (the typed text stays), Enter asks the one chosen,
+     Escape closes the list. True when the key was for the list. */
+  function matchKey(event) {
+    const last = matches.length - 1;
+    if (event.key === "ArrowDown") setActive(active < last ? active + 1 : 0);
+    else if (event.key === "ArrowUp") setActive(active > 0 ? active - 1 : last);
+    else if (event.key === "Enter" && !event.shiftKey && active >= 0) choose(active);
+    else if (event.key === "Escape") hideMatches();
+    else return false;
+    event.preventDefault();
+    event.stopPropagation(); // Escape closes the list, not the panel
+    return true;
+  }
+
+  function choose(index) {
+    const question = matches[index];
+    if (busy) return;
+    hideMatches();
+    ui.input.value = "";
+    updateCount();
+    send(question.payload, question.title, true);
   }
 
   /* ---------- questions to ask my doctor ---------- */
@@ -654,7 +925,7 @@
 
   function start() {
     build();
-    ui.messages.append(...state.entries.map((entry) => renderEntry(entry, false)));
+    ui.messages.append(...state.entries.map(renderEntry));
     updateCount();
     showAcknowledged();
     if (state.open) open(false);

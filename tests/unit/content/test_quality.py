@@ -46,6 +46,16 @@ def test_every_item_in_every_kind_carries_disclaimer_pointer_source_and_contract
             assert text.startswith(item.answer)
 
 
+def test_a_reply_that_is_not_medical_carries_no_disclaimer(library):
+    """The confirmation that a conversation was deleted is small talk: only its text, and a
+    contract that says there is no disclaimer."""
+    texts = SafetyTexts.from_settings(library.settings.__getitem__)
+    forgotten = library.items["privacy.forgotten"]
+    text_message, contract_message = item_messages(forgotten, "smalltalk", texts)
+    assert text_message["text"] == forgotten.answer
+    assert contract_message["json_message"]["disclaimer"] is False
+
+
 def test_safety_items_are_answered_in_their_own_kind(library):
     """Safety texts have a kind of their own; the channel's privacy confirmation is small talk."""
     for item in library.items.values():

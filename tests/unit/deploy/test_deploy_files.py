@@ -26,7 +26,7 @@ SECRETS = {"SSCBOT_WEBHOOK_TOKEN": ("rasa", "widget", "console"), "SSCBOT_CONVER
            "SSCBOT_STAFF_KEY": ("console",)}
 # The patient's side (bot/web/server.py), and what must never be public.
 WIDGET_PATHS = ("/", "/widget.js", "/widget.css", "/site.css", "/health", "/api/conversation", "/api/chat",
-                "/api/feedback", "/api/intro")
+                "/api/feedback", "/api/intro", "/api/questions")
 PRIVATE_PATHS = ("/webhooks/", "/webhooks/rest/webhook", "/webhooks/rest/", "/webhooks", "/staff/", "/staff",
                  "/staff/api/login", "/staff/health", "/conversations/x/tracker", "/model", "/index.html")
 

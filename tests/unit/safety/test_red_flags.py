@@ -34,6 +34,9 @@ def flag(understanding, text):
         ("without warning I fainted", "fainting"),
         ("crushing chest pain do i need an ambulance", "chest_pain"),
         ("my chest pain is killing me", "chest_pain"),
+        ("chest pain and an itchy rash", "chest_pain"),  # a skin word sets aside a tight chest only
+        ("my chest feels tight", "chest_tightness"),
+        ("my chest skin is tight, and I have crushing chest pain right now", "chest_pain"),
         ("since 25/10 i have had a thumping headache", "renal_crisis_signs"),
         ("I had a renal crisis in 2019. Now I have a thumping headache", "renal_crisis_signs"),
         ("I don\u2019t want to live anymore", "self_harm"),
@@ -64,6 +67,12 @@ def test_red_flags_now(understanding, text, expected):
     ],
 )
 def test_education_negation_and_past_are_not_red_flags(understanding, text):
+    assert flag(understanding, text) is None
+
+
+@pytest.mark.parametrize("text", ["the skin on my chest has got tight and shiny", "the skin on my chest is tight",
+                                  "tight itchy skin across my chest"])
+def test_tight_skin_on_the_chest_is_not_a_tight_chest(understanding, text):
     assert flag(understanding, text) is None
 
 
