@@ -42,7 +42,8 @@ FILLER = STOPWORDS | frozenset(
     "next safe safely okay fine good best better worse normal possible right wrong going able maybe usually often "
     "people illness disease diseases condition conditions problem problems issue issues kind type sort whether "
     "anyone lots yeah don't can't isn't it's i've what's that's there's won't doesn't medicine medicines "
-    "medication medications treatment treatments drug drugs".split()
+    "medication medications treatment treatments drug drugs helps helped helping stuff catch later soon cheers "
+    "bye goodbye thankyou lovely great".split()
 )
 CONCEPT_ENTITIES = ("manifestation", "treatment", "term")  # the content's concepts (bot.content.files)
 GENERAL_CONCEPTS = frozenset({"systemic_sclerosis", "refractory"})  # what every question here is about
