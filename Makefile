@@ -125,9 +125,9 @@ dialogues: $(MODEL)
 
 test: lint test-unit test-system validate test-stories test-nlu audit
 
-# Ruff (lint and format) and mypy on bot/ and actions/ (settings in pyproject.toml).
+# Ruff (lint and format) on bot/, actions/, tests/ and bench/; mypy on bot/ and actions/ (settings in pyproject.toml).
 lint: $(INSTALLED)
-	$(BIN)/ruff check bot actions && $(BIN)/ruff format --check bot actions && $(BIN)/mypy
+	$(BIN)/ruff check bot actions tests bench && $(BIN)/ruff format --check bot actions tests bench && $(BIN)/mypy
 
 # The fast unit tests, mirroring bot/'s packages: no trained model, no servers.
 test-unit: $(INSTALLED)

@@ -6,6 +6,7 @@ against ours and then the starter, level by level, so the machine's drift hits
 both. Writes the table, results/bench/bench.json and results/bench/latency.png.
 Exit 0 whatever the times; 1 when a bot cannot be trained or started.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,25 +32,43 @@ CONVERSATIONS = Path(__file__).with_name("conversations.yml")
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--levels", default="1,20", help="concurrent conversations per level (default 1,20)")
     parser.add_argument("--with-100", action="store_true", help="add a level of 100 concurrent conversations")
-    parser.add_argument("--cluster", action="store_true",
-                        help="ours on one process with SQLite, and on 1 and 2 replicas with PostgreSQL, Redis and "
-                             "nginx, at 20 and 100 conversations (results/bench/cluster.json; bench/cluster.py)")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="ours on one process with SQLite, and on 1 and 2 replicas with PostgreSQL, Redis and "
+        "nginx, at 20 and 100 conversations (results/bench/cluster.json; bench/cluster.py)",
+    )
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load per bot and level (default 30)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a message counts as failed")
-    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "results" / "bench",
-                        help="where bench.json, latency.png and the servers' logs go (default results/bench)")
-    parser.add_argument("--work-dir", type=Path,
-                        help="keep the trained bots here and reuse them in later runs (default: a temporary folder)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_DIR / "results" / "bench",
+        help="where bench.json, latency.png and the servers' logs go (default results/bench)",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        help="keep the trained bots here and reuse them in later runs (default: a temporary folder)",
+    )
     parser.add_argument("--model", type=Path, help="serve this model as ours instead of training one")
-    parser.add_argument("--endpoints", type=Path,
-                        help="ours' endpoints file, tracker store included (default endpoints.yml with a temporary "
-                             "SQLite tracker)")
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="environment of ours' servers, e.g. SANIC_WORKERS=2 (repeatable)")
+    parser.add_argument(
+        "--endpoints",
+        type=Path,
+        help="ours' endpoints file, tracker store included (default endpoints.yml with a temporary " "SQLite tracker)",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment of ours' servers, e.g. SANIC_WORKERS=2 (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
         args.levels = sorted({int(v) for v in args.levels.split(",")} | ({100} if args.with_100 else set()))
@@ -67,11 +86,14 @@ def measure(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
     logs = args.out / "logs"
     shutil.rmtree(logs, ignore_errors=True)  # this run's logs only
     trained = {"ours": None if args.model else train_ours(work, logs), "starter": create_starter(work, logs)}
-    bots = [Ours(work, logs, args.model or Path(trained["ours"]["model"]), args.endpoints, args.env),
-            Starter(work, logs, Path(trained["starter"]["model"]))]
-    results = {name: {"training_s": t["training_s"] if t else None, "training_reused": bool(t and t["reused"]),
-                      "levels": []}
-               for name, t in trained.items()}
+    bots = [
+        Ours(work, logs, args.model or Path(trained["ours"]["model"]), args.endpoints, args.env),
+        Starter(work, logs, Path(trained["starter"]["model"])),
+    ]
+    results = {
+        name: {"training_s": t["training_s"] if t else None, "training_reused": bool(t and t["reused"]), "levels": []}
+        for name, t in trained.items()
+    }
     with contextlib.ExitStack() as running:
         for bot in bots:
             print(f"Starting {bot.name} ...", flush=True)
@@ -94,8 +116,11 @@ def run_level(bot: Any, load: Load, concurrency: int, duration_s: float) -> Dict
     run = asyncio.run(load.run(concurrency, duration_s))
     cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(bot.pids()).items()}
     summary = report.level_summary(run, cpu)
-    print(f"  {bot.name:8} {concurrency:>4} conversations: {summary['messages']} messages, {summary['errors']} errors, "
-          f"p50 {summary['p50_ms']} ms, {summary['msg_per_s']} msg/s", flush=True)
+    print(
+        f"  {bot.name:8} {concurrency:>4} conversations: {summary['messages']} messages, {summary['errors']} errors, "
+        f"p50 {summary['p50_ms']} ms, {summary['msg_per_s']} msg/s",
+        flush=True,
+    )
     return summary
 
 
@@ -117,11 +142,20 @@ def main(argv: Optional[List[str]] = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     results = {
         "started": started.isoformat(timespec="seconds"),
-        "host": {"cpus": os.cpu_count(), "load_avg_before": load_before, "load_avg_after": os.getloadavg(),
-                 "rasa": importlib.metadata.version("rasa")},
-        "settings": {"levels": args.levels, "duration_s": args.duration, "timeout_s": args.timeout,
-                     "model": str(args.model or "trained by this run"),
-                     "endpoints": str(args.endpoints or "endpoints.yml, temporary SQLite tracker"), "env": args.env},
+        "host": {
+            "cpus": os.cpu_count(),
+            "load_avg_before": load_before,
+            "load_avg_after": os.getloadavg(),
+            "rasa": importlib.metadata.version("rasa"),
+        },
+        "settings": {
+            "levels": args.levels,
+            "duration_s": args.duration,
+            "timeout_s": args.timeout,
+            "model": str(args.model or "trained by this run"),
+            "endpoints": str(args.endpoints or "endpoints.yml, temporary SQLite tracker"),
+            "env": args.env,
+        },
         "bots": bots,
     }
     results["ratios"] = report.ratios(results)

@@ -8,6 +8,7 @@
 
 Both train with an empty Rasa cache of their own, so the times are full trainings.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def _timed(command: List[str], cwd: Path, log: Path, env: Dict[str, str]) -> flo
     log.parent.mkdir(parents=True, exist_ok=True)
     begin = time.monotonic()
     with log.open("wb") as output:
-        code = subprocess.call(command, cwd=cwd, env={**os.environ, **RASA_ENV, **env},
-                               stdout=output, stderr=subprocess.STDOUT)
+        code = subprocess.call(
+            command, cwd=cwd, env={**os.environ, **RASA_ENV, **env}, stdout=output, stderr=subprocess.STDOUT
+        )
     if code:
         raise StartError(f"`{' '.join(command[2:])}` failed with code {code}, see {log}")
     return time.monotonic() - begin
@@ -67,11 +69,27 @@ def train_ours(work: Path, logs: Path) -> Dict[str, Any]:
 
     def make() -> Dict[str, Any]:
         print("Training ours ...", flush=True)
-        seconds = _timed(_rasa("train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-                               "--out", str(out), "--fixed-model-name", "ssc"),
-                         PROJECT_DIR, logs / "train-ours.log",
-                         {"RASA_CACHE_DIRECTORY": str(work / "cache-ours"),
-                          "SSCBOT_DATABASE_URL": f"sqlite:///{out / 'content.db'}"})
+        seconds = _timed(
+            _rasa(
+                "train",
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain.yml",
+                "--data",
+                "data",
+                "--out",
+                str(out),
+                "--fixed-model-name",
+                "ssc",
+            ),
+            PROJECT_DIR,
+            logs / "train-ours.log",
+            {
+                "RASA_CACHE_DIRECTORY": str(work / "cache-ours"),
+                "SSCBOT_DATABASE_URL": f"sqlite:///{out / 'content.db'}",
+            },
+        )
         return {"model": str(out / "ssc.tar.gz"), "training_s": round(seconds, 1)}
 
     return _once(work / "ours.json", make)
@@ -84,8 +102,12 @@ def create_starter(work: Path, logs: Path) -> Dict[str, Any]:
     def make() -> Dict[str, Any]:
         print("Creating and training the starter bot (rasa init) ...", flush=True)
         project.mkdir(parents=True, exist_ok=True)
-        seconds = _timed(_rasa("init", "--no-prompt", "--init-dir", str(project)), project,
-                         logs / "train-starter.log", {"RASA_CACHE_DIRECTORY": str(work / "cache-starter")})
+        seconds = _timed(
+            _rasa("init", "--no-prompt", "--init-dir", str(project)),
+            project,
+            logs / "train-starter.log",
+            {"RASA_CACHE_DIRECTORY": str(work / "cache-starter")},
+        )
         return {"model": str(next((project / "models").glob("*.tar.gz"))), "training_s": round(seconds, 1)}
 
     return _once(work / "starter.json", make)
@@ -98,18 +120,26 @@ class Ours:
 
     def __init__(self, work: Path, logs: Path, model: Path, endpoints: Optional[Path], env: Dict[str, str]):
         run = work / "ours-run"
-        self.assistant = Assistant(AssistantConfig(
-            rasa_port=free_port(), action_port=free_port(), web_port=free_port(), staff_port=free_port(), model=model,
-            endpoints=endpoints or PROJECT_DIR / "endpoints.yml",
-            runtime_dir=run,
-            # A given endpoints file keeps its own tracker store.
-            tracker_db=None if endpoints else run / "tracker.db",
-            log_dir=logs / "ours",
-            env={**RASA_ENV,
-                 "SSCBOT_DATABASE_URL": f"sqlite:///{run / 'content.db'}",
-                 "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{run / 'feedback.db'}",
-                 **env},
-        ))
+        self.assistant = Assistant(
+            AssistantConfig(
+                rasa_port=free_port(),
+                action_port=free_port(),
+                web_port=free_port(),
+                staff_port=free_port(),
+                model=model,
+                endpoints=endpoints or PROJECT_DIR / "endpoints.yml",
+                runtime_dir=run,
+                # A given endpoints file keeps its own tracker store.
+                tracker_db=None if endpoints else run / "tracker.db",
+                log_dir=logs / "ours",
+                env={
+                    **RASA_ENV,
+                    "SSCBOT_DATABASE_URL": f"sqlite:///{run / 'content.db'}",
+                    "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{run / 'feedback.db'}",
+                    **env,
+                },
+            )
+        )
         self.url = self.assistant.config.rasa_url
 
     def start(self) -> None:
@@ -143,9 +173,23 @@ class Starter:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                _rasa("run", "--model", str(self.model), "--interface", HOST, "--port", str(self.port),
-                      "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"),
-                cwd=self.project, env={**os.environ, **RASA_ENV}, stdout=output, stderr=subprocess.STDOUT,
+                _rasa(
+                    "run",
+                    "--model",
+                    str(self.model),
+                    "--interface",
+                    HOST,
+                    "--port",
+                    str(self.port),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
+                ),
+                cwd=self.project,
+                env={**os.environ, **RASA_ENV},
+                stdout=output,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
 
@@ -209,6 +253,10 @@ def _cpu_ticks(pid: int) -> int:
 
 def memory(pids: Dict[str, int]) -> Dict[str, List[Dict[str, float]]]:
     """RSS and peak RSS (MB) of each named process and of each of its descendants."""
-    return {name: [{"pid": p, "rss_mb": round(_status_mb(p, "VmRSS"), 1), "peak_mb": round(_status_mb(p, "VmHWM"), 1)}
-                   for p in _tree(pid)]
-            for name, pid in pids.items()}
+    return {
+        name: [
+            {"pid": p, "rss_mb": round(_status_mb(p, "VmRSS"), 1), "peak_mb": round(_status_mb(p, "VmHWM"), 1)}
+            for p in _tree(pid)
+        ]
+        for name, pid in pids.items()
+    }

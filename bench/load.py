@@ -4,6 +4,7 @@ Each worker plays conversations one after the other, each under a new sender id,
 one message at a time; a level ends when its time is up (messages in flight are
 finished and counted).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,8 +35,10 @@ def load_conversations(path: Path) -> Dict[str, List[Conversation]]:
     """The conversations of each bot in bench/conversations.yml."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {
-        bot: [[Turn(t["click"], click=True) if isinstance(t, dict) else Turn(str(t)) for t in turns]
-              for turns in conversations]
+        bot: [
+            [Turn(t["click"], click=True) if isinstance(t, dict) else Turn(str(t)) for t in turns]
+            for turns in conversations
+        ]
         for bot, conversations in data.items()
     }
 
@@ -67,7 +70,9 @@ def reply_error(status: int, reply: Any) -> Optional[str]:
 
 def button_payload(reply: Any, label: str) -> Optional[str]:
     """The payload of the button labelled `label` in a reply, if it offers one."""
-    buttons = [b for m in reply if isinstance(m, dict) for b in m.get("buttons") or []] if isinstance(reply, list) else []
+    buttons = (
+        [b for m in reply if isinstance(m, dict) for b in m.get("buttons") or []] if isinstance(reply, list) else []
+    )
     return next((b.get("payload") for b in buttons if b.get("title") == label), None)
 
 
@@ -100,8 +105,9 @@ class Load:
         begin = time.monotonic()
         deadline = begin + duration_s
         async with aiohttp.ClientSession(connector=connector, timeout=self.timeout) as session:
-            await asyncio.gather(*(self._worker(session, playlist, started, deadline, samples)
-                                   for _ in range(concurrency)))
+            await asyncio.gather(
+                *(self._worker(session, playlist, started, deadline, samples) for _ in range(concurrency))
+            )
         return LevelRun(concurrency, time.monotonic() - begin, next(started), samples)
 
     async def play_once(self) -> None:
@@ -110,14 +116,21 @@ class Load:
             for conversation in self.conversations:
                 await self._converse(session, conversation, float("inf"), [])
 
-    async def _worker(self, session: aiohttp.ClientSession, playlist: Iterator[Conversation],
-                      started: Iterator[int], deadline: float, samples: List[Sample]) -> None:
+    async def _worker(
+        self,
+        session: aiohttp.ClientSession,
+        playlist: Iterator[Conversation],
+        started: Iterator[int],
+        deadline: float,
+        samples: List[Sample],
+    ) -> None:
         while time.monotonic() < deadline:
             next(started)
             await self._converse(session, next(playlist), deadline, samples)
 
-    async def _converse(self, session: aiohttp.ClientSession, conversation: Conversation, deadline: float,
-                        samples: List[Sample]) -> None:
+    async def _converse(
+        self, session: aiohttp.ClientSession, conversation: Conversation, deadline: float, samples: List[Sample]
+    ) -> None:
         sender = f"bench-{uuid.uuid4().hex}"
         reply: Any = None
         for turn in conversation:

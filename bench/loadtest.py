@@ -6,6 +6,7 @@ the tracker store must hold, for every conversation, exactly the messages sent
 and the bot texts received, in order. Prints p50/p95/p99 latency and messages
 per second; exits 1 when a message was not answered or the counts differ.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,16 @@ from bot.run.launcher import Assistant, AssistantConfig
 
 LOAD_REPLY_TIMEOUT_S = 60
 MESSAGES = (
-    "hi", "what helps calcinosis?", "and raynaud's?", "what is that?", "what helps finger ulcers?",
-    "what is iloprost?", "what is a renal crisis?", "how is the heart affected?", "thanks", "bye",
+    "hi",
+    "what helps calcinosis?",
+    "and raynaud's?",
+    "what is that?",
+    "what helps finger ulcers?",
+    "what is iloprost?",
+    "what is a renal crisis?",
+    "how is the heart affected?",
+    "thanks",
+    "bye",
 )
 
 
@@ -63,16 +72,22 @@ class Result:
     def summary(self) -> str:
         latencies = self.latencies
         ms = {q: 1000 * (percentile(latencies, q) or 0) for q in (50, 95, 99)}
-        return (f"{len(self.conversations)} conversations x {len(self.conversations[0].sent)} messages: "
-                f"{len(latencies)} answered in {self.seconds:.1f} s, {len(latencies) / self.seconds:.1f} messages/s; "
-                f"latency p50 {ms[50]:.0f} ms, p95 {ms[95]:.0f} ms, p99 {ms[99]:.0f} ms; "
-                f"{len(self.errors)} errors; tracker store: "
-                + ("every conversation complete and in order" if not self.mismatches
-                   else f"{len(self.mismatches)} conversations differ"))
+        return (
+            f"{len(self.conversations)} conversations x {len(self.conversations[0].sent)} messages: "
+            f"{len(latencies)} answered in {self.seconds:.1f} s, {len(latencies) / self.seconds:.1f} messages/s; "
+            f"latency p50 {ms[50]:.0f} ms, p95 {ms[95]:.0f} ms, p99 {ms[99]:.0f} ms; "
+            f"{len(self.errors)} errors; tracker store: "
+            + (
+                "every conversation complete and in order"
+                if not self.mismatches
+                else f"{len(self.mismatches)} conversations differ"
+            )
+        )
 
 
-async def _converse(session: aiohttp.ClientSession, url: str, conversation: Conversation,
-                    messages: Sequence[str]) -> None:
+async def _converse(
+    session: aiohttp.ClientSession, url: str, conversation: Conversation, messages: Sequence[str]
+) -> None:
     for text in messages:
         reply, sample = await send(session, url, conversation.sender, text)
         conversation.sent.append(text)
@@ -117,11 +132,18 @@ def run_load(rasa_url: str, tracker_url: str, conversations: int, messages: Sequ
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.loadtest", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--conversations", type=int, default=200, help="conversations at once (default 200)")
-    parser.add_argument("--messages", type=int, default=len(MESSAGES), choices=range(1, len(MESSAGES) + 1),
-                        metavar=f"1..{len(MESSAGES)}", help=f"messages per conversation (default {len(MESSAGES)})")
+    parser.add_argument(
+        "--messages",
+        type=int,
+        default=len(MESSAGES),
+        choices=range(1, len(MESSAGES) + 1),
+        metavar=f"1..{len(MESSAGES)}",
+        help=f"messages per conversation (default {len(MESSAGES)})",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sscbot-loadtest-") as folder:
         config = AssistantConfig.private(Path(folder))
@@ -130,8 +152,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         config.env["SSCBOT_REPLY_TIMEOUT_S"] = str(LOAD_REPLY_TIMEOUT_S)
         print(f"Starting a private assistant on {config.rasa_url} ...", flush=True)
         with Assistant(config):
-            result = run_load(config.rasa_url, f"sqlite:///{config.tracker_db}", args.conversations,
-                              MESSAGES[: args.messages])
+            result = run_load(
+                config.rasa_url, f"sqlite:///{config.tracker_db}", args.conversations, MESSAGES[: args.messages]
+            )
     print(result.summary())
     for problem in (result.errors + result.mismatches)[:20]:
         print(f"  {problem}")

@@ -1,5 +1,6 @@
 """The benchmark's figures: latency percentiles, ratios ours/starter, the issue's
 targets met or not, and the table, JSON and PNG plot that show them."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ def level_summary(run: LevelRun, cpu_s: Dict[str, float]) -> Dict[str, Any]:
         "error_kinds": errors,
         **{f"p{q}_ms": _round(percentile(latencies, q)) for q in (50, 95, 99)},
         "msg_per_s": round(ok / run.elapsed_s, 2) if run.elapsed_s else 0.0,
-        "cpu_ms_per_msg": {name: round(1000 * seconds / len(latencies), 1) if latencies else None
-                           for name, seconds in cpu_s.items()},
+        "cpu_ms_per_msg": {
+            name: round(1000 * seconds / len(latencies), 1) if latencies else None for name, seconds in cpu_s.items()
+        },
     }
 
 
@@ -87,28 +89,37 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
     p95 = at_20["p95_ms"] if at_20 else None
     rss = max_rss_mb(results, "ours", "rasa")
     checks = [
-        (f"throughput at 20, ours/starter >= {THROUGHPUT_RATIO_MIN}", found["throughput_at_20"],
-         lambda v: v >= THROUGHPUT_RATIO_MIN),
+        (
+            f"throughput at 20, ours/starter >= {THROUGHPUT_RATIO_MIN}",
+            found["throughput_at_20"],
+            lambda v: v >= THROUGHPUT_RATIO_MIN,
+        ),
         (f"p50 at 1, ours/starter <= {P50_RATIO_MAX}", found["p50_at_1"], lambda v: v <= P50_RATIO_MAX),
         (f"p95 at 20 < {P95_MAX_MS:.0f} ms", p95, lambda v: v < P95_MAX_MS),
         ("no errors", sum(lv["errors"] for lv in ours["levels"]), lambda v: v == 0),
         (f"cold start < {COLD_START_MAX_S:.0f} s", ours["cold_start_s"], lambda v: v < COLD_START_MAX_S),
         (f"each Rasa server process < {RSS_MAX_MB:.0f} MB RSS", round(rss), lambda v: v < RSS_MAX_MB),
     ]
-    return [{"target": name, "value": value, "met": None if value is None else bool(test(value))}
-            for name, value, test in checks]
+    return [
+        {"target": name, "value": value, "met": None if value is None else bool(test(value))}
+        for name, value, test in checks
+    ]
 
 
 def table(results: Dict[str, Any]) -> str:
     """The terminal report."""
-    lines = [f"{'bot':8} {'conc':>5} {'msgs':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}"
-             f"  CPU ms/msg"]
+    lines = [
+        f"{'bot':8} {'conc':>5} {'msgs':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}"
+        f"  CPU ms/msg"
+    ]
     for concurrency in results["settings"]["levels"]:
         for bot in BOTS:
             lv = level(results, bot, concurrency)
-            lines.append(f"{bot:8} {concurrency:>5} {lv['messages']:>6} {lv['errors']:>6} "
-                         + " ".join(_cell(lv[f"p{q}_ms"], 8) for q in (50, 95, 99))
-                         + f" {lv['msg_per_s']:>7}  {_cpu(lv['cpu_ms_per_msg'])}")
+            lines.append(
+                f"{bot:8} {concurrency:>5} {lv['messages']:>6} {lv['errors']:>6} "
+                + " ".join(_cell(lv[f"p{q}_ms"], 8) for q in (50, 95, 99))
+                + f" {lv['msg_per_s']:>7}  {_cpu(lv['cpu_ms_per_msg'])}"
+            )
             if lv["errors"]:
                 lines.append(f"{'':15} errors: " + ", ".join(f"{kind} x{n}" for kind, n in lv["error_kinds"].items()))
     lines += ["", f"{'':24} {'ours':>10} {'starter':>10}"]
@@ -116,8 +127,12 @@ def table(results: Dict[str, Any]) -> str:
     if any(results["bots"][bot]["training_reused"] for bot in BOTS):
         lines.append("* measured by an earlier run in the same work folder (--work-dir)")
     found = ratios(results)
-    lines += ["", f"ours/starter: throughput at 20 {_cell(found['throughput_at_20'], 0, 2)}, "
-                  f"p50 at 1 {_cell(found['p50_at_1'], 0, 2)}", "targets:"]
+    lines += [
+        "",
+        f"ours/starter: throughput at 20 {_cell(found['throughput_at_20'], 0, 2)}, "
+        f"p50 at 1 {_cell(found['p50_at_1'], 0, 2)}",
+        "targets:",
+    ]
     verdict = {True: "met", False: "NOT met", None: "not measured"}
     lines += [f"  [{verdict[t['met']]:^12}] {t['target']} (ours: {t['value']})" for t in results["targets"]]
     return "\n".join(lines)
@@ -165,11 +180,17 @@ def plot(results: Dict[str, Any], path: Path) -> None:
     for bot, colour in (("ours", "tab:blue"), ("starter", "tab:orange")):
         for q, style in ((50, "-o"), (95, "--s")):
             latencies = [level(results, bot, c)[f"p{q}_ms"] for c in levels]
-            axes.plot(levels, [math.nan if ms is None else ms for ms in latencies], style, color=colour,
-                      label=f"{bot} p{q}")
+            axes.plot(
+                levels, [math.nan if ms is None else ms for ms in latencies], style, color=colour, label=f"{bot} p{q}"
+            )
     axes.axhline(P95_MAX_MS, color="grey", linestyle=":", label=f"target: p95 at 20 < {P95_MAX_MS:.0f} ms")
-    axes.set(xscale="log", yscale="log", xlabel="concurrent conversations", ylabel="latency (ms)",
-             title="Latency against concurrent conversations (REST webhook)")
+    axes.set(
+        xscale="log",
+        yscale="log",
+        xlabel="concurrent conversations",
+        ylabel="latency (ms)",
+        title="Latency against concurrent conversations (REST webhook)",
+    )
     axes.set_xticks(levels)
     axes.set_xticklabels([str(c) for c in levels])
     axes.yaxis.set_major_formatter(ScalarFormatter())

@@ -4,6 +4,7 @@ loaded once per run by the explicit load step, before any test reads it.
 `assistant`: the real action server, Rasa server and widget web server, started on
 free loopback ports once per test run, with their own tracker, content and
 feedback databases (tests/e2e and tests/web use it)."""
+
 import os
 import shutil
 import tempfile

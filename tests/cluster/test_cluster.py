@@ -2,6 +2,7 @@
 100 conversations of 10 messages, 20 at a time, while one Rasa server is killed and
 started again. Every message is answered once, in order, and no two messages of one
 conversation ever ran at once; ratings and "forget me" work across the replicas."""
+
 import json
 import multiprocessing
 import os
@@ -30,9 +31,18 @@ from bot.run.cluster import Cluster, ClusterConfig
 
 pytestmark = pytest.mark.cluster
 CONVERSATIONS, MESSAGES, AT_ONCE = 100, 10, 20
-QUESTIONS = ["hello", "what is systemic sclerosis?", "what helps calcinosis?", "and raynaud's?", "what is that?",
-             "what helps digital ulcers?", "what is imatinib?", "what helps a renal crisis?",
-             "what is mycophenolate?", "thanks"]
+QUESTIONS = [
+    "hello",
+    "what is systemic sclerosis?",
+    "what helps calcinosis?",
+    "and raynaud's?",
+    "what is that?",
+    "what helps digital ulcers?",
+    "what is imatinib?",
+    "what helps a renal crisis?",
+    "what is mycophenolate?",
+    "thanks",
+]
 TRY_AGAIN = "out_of_scope.try_again"
 
 
@@ -53,8 +63,12 @@ def tracker(cluster):
 
 def post(url, body, headers=None):
     """(status, JSON reply, the replica that answered) of one request; status 0 if none came."""
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=90) as response:
             return response.status, json.loads(response.read()), response.headers.get("X-Upstream")
@@ -100,8 +114,10 @@ def test_every_message_is_answered_once_in_order_while_a_replica_dies(cluster, t
     assert post(restarted, {"sender": f"cluster-{uuid.uuid4().hex}", "message": "hi"})[0] == 200, "it is back"
     retried = [attempt for result in results for _, _, attempt, _ in result if attempt]
     assert retried, "the kill hit messages in flight"
-    print(f"\n{sum(len(r) for r in results)} messages; by replica {dict(replicas)}; "
-          f"{len(retried)} answered after 1-{max(retried)} retries")
+    print(
+        f"\n{sum(len(r) for r in results)} messages; by replica {dict(replicas)}; "
+        f"{len(retried)} answered after 1-{max(retried)} retries"
+    )
     for sender in senders:
         events = events_of(tracker, sender)
         users = [event for kind, event in events if kind == "user"]
@@ -178,8 +194,10 @@ def load_version(url, digest):
 def test_rate_limits_are_shared_by_the_replicas_through_redis(cluster):
     """Two replicas' guards on one Redis keep one limit together; without Redis, requests pass."""
     name = f"test-{uuid.uuid4().hex}"
-    replicas = [Guard(OriginPolicy.of([]), per_conversation=Rate(3, 60), redis=redis_client(cluster.redis.url),
-                      name=name) for _ in range(2)]
+    replicas = [
+        Guard(OriginPolicy.of([]), per_conversation=Rate(3, 60), redis=redis_client(cluster.redis.url), name=name)
+        for _ in range(2)
+    ]
     for guard in (replicas[0], replicas[1], replicas[0]):
         guard.check_conversation("one-conversation")
     with pytest.raises(Refused) as refused:
@@ -207,8 +225,13 @@ def test_the_purge_on_postgresql_leaves_no_deleted_rows_in_the_table(cluster, tr
         connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
     assert dead_rows(tracker) > 0
     env = {**os.environ, "SSCBOT_ENDPOINTS": str(endpoints), "SSCBOT_FEEDBACK_DATABASE_URL": cluster.postgres.url}
-    purged = subprocess.run([sys.executable, "-m", "bot.run.cli", "purge", "--days", "0"], env=env,
-                            capture_output=True, text=True, timeout=300)
+    purged = subprocess.run(
+        [sys.executable, "-m", "bot.run.cli", "purge", "--days", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert purged.returncode == 0 and "Deleted" in purged.stdout, purged.stdout + purged.stderr
     assert dead_rows(tracker) == 0
     with tracker.connect() as connection:

@@ -1,4 +1,5 @@
 """The action server's HTTP contract, on the real server process."""
+
 import json
 import urllib.error
 import urllib.request
@@ -41,8 +42,12 @@ def test_health_and_the_list_of_actions(assistant):
     with urllib.request.urlopen(f"{assistant.config.action_url}/actions", timeout=10) as response:
         names = {a["name"] for a in json.loads(response.read())}
     assert {
-        "action_answer_question", "action_urgent_advice", "action_guardrail",
-        "action_out_of_scope", "action_not_understood", "action_session_start",
+        "action_answer_question",
+        "action_urgent_advice",
+        "action_guardrail",
+        "action_out_of_scope",
+        "action_not_understood",
+        "action_session_start",
     } <= names
 
 

@@ -1,5 +1,6 @@
 """Bad input against the real servers: every message gets a clear reply, every
 malformed request a clear HTTP error, and the server keeps serving others."""
+
 import json
 import urllib.error
 import urllib.request
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.e2e
 
 def post(assistant, data: bytes):
     """(HTTP status, parsed JSON body) of a raw request to the REST webhook."""
-    request = urllib.request.Request(f"{assistant.config.rasa_url}/webhooks/rest/webhook", data=data,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{assistant.config.rasa_url}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -57,16 +59,19 @@ def test_a_very_long_message_is_asked_to_be_shorter_and_says_the_limit(assistant
     assert user_texts(assistant, sender) == []  # not stored, not parsed
 
 
-@pytest.mark.parametrize("raw, status, error", [
-    (b"{not json", 400, "must be JSON"),
-    (b"\xff\xfe\x00{", 400, "must be UTF-8"),
-    (b'["a list"]', 400, "must be a JSON object"),
-    (json.dumps({"message": "hi"}).encode(), 400, "`sender` is missing"),
-    (json.dumps({"sender": "x" * 500, "message": "hi"}).encode(), 400, "`sender` must be 1 to 64"),
-    (json.dumps({"sender": "\ud800", "message": "hi"}).encode(), 400, "`sender` must be 1 to 64"),
-    (json.dumps({"sender": {"id": 1}, "message": "hi"}).encode(), 400, "`sender` must be a text"),
-    (json.dumps({"sender": "abc", "message": 42}).encode(), 400, "`message` must be a text"),
-])
+@pytest.mark.parametrize(
+    "raw, status, error",
+    [
+        (b"{not json", 400, "must be JSON"),
+        (b"\xff\xfe\x00{", 400, "must be UTF-8"),
+        (b'["a list"]', 400, "must be a JSON object"),
+        (json.dumps({"message": "hi"}).encode(), 400, "`sender` is missing"),
+        (json.dumps({"sender": "x" * 500, "message": "hi"}).encode(), 400, "`sender` must be 1 to 64"),
+        (json.dumps({"sender": "\ud800", "message": "hi"}).encode(), 400, "`sender` must be 1 to 64"),
+        (json.dumps({"sender": {"id": 1}, "message": "hi"}).encode(), 400, "`sender` must be a text"),
+        (json.dumps({"sender": "abc", "message": 42}).encode(), 400, "`message` must be a text"),
+    ],
+)
 def test_malformed_requests_get_a_clear_http_error(assistant, raw, status, error):
     got_status, body = post(assistant, raw)
     assert got_status == status and error in body["error"]
@@ -96,8 +101,9 @@ def test_another_language_gets_what_the_bot_can_do_in_english(assistant, sender,
     assert "I can only read and answer English" in turn.text
 
 
-@pytest.mark.parametrize("message", ["<img src=x onerror=alert(1)>", "<script>alert('x')</script>",
-                                     "'; DROP TABLE events; --", "1 OR 1=1"])
+@pytest.mark.parametrize(
+    "message", ["<img src=x onerror=alert(1)>", "<script>alert('x')</script>", "'; DROP TABLE events; --", "1 OR 1=1"]
+)
 def test_markup_and_sql_are_stored_as_text_and_answered(assistant, sender, message):
     turn = say(assistant, sender, message)
     assert turn.texts and turn.answer["kind"] in ("fallback", "out_of_scope", "answer", "smalltalk")
@@ -132,7 +138,8 @@ def test_personal_details_are_redacted_before_storage(assistant, sender, tracker
     turn = say(assistant, sender, message)
     assert turn.answer["content_id"] == "skin.calcinosis_treatments"
     assert user_texts(assistant, sender) == [
-        "my email is [email] and phone [phone], born [date]. what helps calcinosis?"]
+        "my email is [email] and phone [phone], born [date]. what helps calcinosis?"
+    ]
     events = json.dumps(events_of(tracker, sender))
     for detail in ("jane.doe@example.com", "07700 900123", "03/05/1960"):
         assert detail not in events

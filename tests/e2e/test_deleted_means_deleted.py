@@ -1,6 +1,7 @@
 """Deleted means deleted: after "forget me" or the purge, nothing of the conversation is
 readable in the database files or SQLite's write-ahead log; and only this user can read
 what the assistant keeps."""
+
 import os
 import stat
 import subprocess
@@ -33,17 +34,26 @@ def test_the_purge_leaves_nothing_readable_on_disk(assistant, client, tmp_path):
     client.send(sender, f"what helps raynauds? {marker}")
     engine = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
     with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE events SET timestamp = timestamp - 400 * 86400 WHERE sender_id = :s"),
-                           {"s": sender})
+        connection.execute(
+            sa.text("UPDATE events SET timestamp = timestamp - 400 * 86400 WHERE sender_id = :s"), {"s": sender}
+        )
     engine.dispose()
     assert marker.encode() in on_disk(assistant)
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n"
-                         f"  db: {assistant.config.tracker_db}\n")
-    done = subprocess.run([sys.executable, "-m", "bot.run.cli", "purge", "--days", "365"], cwd=PROJECT_DIR, text=True,
-                          capture_output=True, env={**os.environ, "SSCBOT_ENDPOINTS": str(endpoints),
-                                                    "SSCBOT_FEEDBACK_DATABASE_URL":
-                                                        assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"]})
+    endpoints.write_text(
+        f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n" f"  db: {assistant.config.tracker_db}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.run.cli", "purge", "--days", "365"],
+        cwd=PROJECT_DIR,
+        text=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "SSCBOT_ENDPOINTS": str(endpoints),
+            "SSCBOT_FEEDBACK_DATABASE_URL": assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"],
+        },
+    )
     assert done.returncode == 0, done.stderr
     assert marker.encode() not in on_disk(assistant)
 

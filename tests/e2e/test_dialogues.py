@@ -1,15 +1,16 @@
 """Scripted dialogues against the real servers: the staff's scripts pass, a wrong
 expectation fails and the reports say why, and a real conversation records into a
 script that passes."""
+
 import textwrap
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.run.cli import main
 from bot.dialogues.record import record_script, script_yaml
 from bot.dialogues.runner import run_script, run_scripts
 from bot.dialogues.script import load_scripts
+from bot.run.cli import main
 from bot.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
@@ -23,8 +24,17 @@ def write(folder, text, name="script.yml"):
 
 def test_every_staff_script_passes(assistant):
     """`dialogues/` is what support staff run before a release; it runs in `make test` too."""
-    code = main(["dialogues", "run", str(PROJECT_DIR / "dialogues"), "--url", assistant.config.rasa_url,
-                 "--report", str(PROJECT_DIR / "results" / "dialogues")])
+    code = main(
+        [
+            "dialogues",
+            "run",
+            str(PROJECT_DIR / "dialogues"),
+            "--url",
+            assistant.config.rasa_url,
+            "--report",
+            str(PROJECT_DIR / "results" / "dialogues"),
+        ]
+    )
     assert code == 0, (PROJECT_DIR / "results" / "dialogues" / "dialogues.junit.xml").read_text()
 
 
@@ -35,9 +45,21 @@ def test_the_staff_scripts_cover_every_topic_and_kind():
     kinds = {e["kind"] for e in expectations if "kind" in e}
     actions = {turn.action for script in scripts for turn in script.turns}
     assert len(scripts) >= 25
-    assert topics >= {"what_is_ssc", "what_is_refractory", "standard_immunosuppressants", "skin", "vascular",
-                      "heart", "lung", "kidney", "musculoskeletal", "emergency", "guardrail", "out_of_scope",
-                      "smalltalk"}
+    assert topics >= {
+        "what_is_ssc",
+        "what_is_refractory",
+        "standard_immunosuppressants",
+        "skin",
+        "vascular",
+        "heart",
+        "lung",
+        "kidney",
+        "musculoskeletal",
+        "emergency",
+        "guardrail",
+        "out_of_scope",
+        "smalltalk",
+    }
     assert kinds == {"answer", "emergency", "guardrail", "out_of_scope", "fallback", "smalltalk", "clarify"}
     assert actions == {"user", "click", "restart"}
 
@@ -76,8 +98,19 @@ def test_a_passing_script_passes(assistant, tmp_path):
 
 def test_a_wrong_expectation_fails_and_the_reports_show_why(assistant, tmp_path, capsys):
     path = write(tmp_path, CALCINOSIS + WRONG)
-    code = main(["dialogues", "run", str(path), "--url", assistant.config.rasa_url, "--jobs", "2",
-                 "--report", str(tmp_path / "report")])
+    code = main(
+        [
+            "dialogues",
+            "run",
+            str(path),
+            "--url",
+            assistant.config.rasa_url,
+            "--jobs",
+            "2",
+            "--report",
+            str(tmp_path / "report"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "PASS Calcinosis and a button" in out
@@ -109,8 +142,9 @@ def test_a_missing_button_and_a_timeout_stop_the_script_with_a_reason(assistant,
     assert not result.passed and len(result.turns) == 2
     assert "no button 'Tell me a joke' in the previous reply (offered: 'What is calcinosis?'" in result.failure
 
-    [slow] = run_scripts(load_scripts([write(tmp_path, CALCINOSIS, "slow.yml")]), assistant.config.rasa_url,
-                         timeout=0.001)
+    [slow] = run_scripts(
+        load_scripts([write(tmp_path, CALCINOSIS, "slow.yml")]), assistant.config.rasa_url, timeout=0.001
+    )
     assert not slow.passed and "no reply within 0.001 s" in slow.failure
 
 
@@ -135,8 +169,7 @@ def test_a_recorded_conversation_becomes_a_passing_script(assistant, client, sen
     assert result.passed, result.failure
 
 
-def test_record_command_writes_a_file_and_refuses_unknown_conversations(assistant, client, sender, tmp_path,
-                                                                       capsys):
+def test_record_command_writes_a_file_and_refuses_unknown_conversations(assistant, client, sender, tmp_path, capsys):
     client.send(sender, "what is raynaud's?")
     tracker = f"sqlite:///{assistant.config.tracker_db}"
     out = tmp_path / "recorded.yml"

@@ -1,5 +1,6 @@
 """Faults with the real servers: the action server slow or down, a database
 unreachable or content invalid at start, and old conversations purged."""
+
 import json
 import os
 import signal
@@ -67,23 +68,50 @@ def test_a_slow_then_a_stopped_action_server_still_gets_safe_replies(fragile):
 def start(env_changes, tmp_path):
     """`sscbot run` on free ports with changed settings: its exit code, stdout and stderr."""
     ports = [free_port() for _ in range(3)]  # in case it did start, never on a port in use
-    env = {**os.environ, "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.db'}",
-           "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'content.db'}", **env_changes}
+    env = {
+        **os.environ,
+        "SSCBOT_FEEDBACK_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.db'}",
+        "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'content.db'}",
+        **env_changes,
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "bot.run.cli", "run", "--port", str(ports[0]), "--action-port", str(ports[1]),
-         "--web-port", str(ports[2])],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "bot.run.cli",
+            "run",
+            "--port",
+            str(ports[0]),
+            "--action-port",
+            str(ports[1]),
+            "--web-port",
+            str(ports[2]),
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return done.returncode, done.stdout, done.stderr
 
 
-@pytest.mark.parametrize("setting, value, cause", [
-    ("SSCBOT_DATABASE_URL", "postgresql://sscbot:secret@127.0.0.1:9/sscbot",
-     "Cannot use the content store database (postgresql://sscbot:***@127.0.0.1:9/sscbot)"),
-    ("SSCBOT_FEEDBACK_DATABASE_URL", "sqlite:////proc/no-such-folder/feedback.db",
-     "Cannot use the feedback store database"),
-    ("SSCBOT_CONTENT_DIR", "/no/such/content", "Content error: /no/such/content"),
-])
+@pytest.mark.parametrize(
+    "setting, value, cause",
+    [
+        (
+            "SSCBOT_DATABASE_URL",
+            "postgresql://sscbot:secret@127.0.0.1:9/sscbot",
+            "Cannot use the content store database (postgresql://sscbot:***@127.0.0.1:9/sscbot)",
+        ),
+        (
+            "SSCBOT_FEEDBACK_DATABASE_URL",
+            "sqlite:////proc/no-such-folder/feedback.db",
+            "Cannot use the feedback store database",
+        ),
+        ("SSCBOT_CONTENT_DIR", "/no/such/content", "Content error: /no/such/content"),
+    ],
+)
 def test_an_unusable_database_or_content_stops_the_start_with_the_cause(tmp_path, setting, value, cause):
     code, stdout, stderr = start({setting: value}, tmp_path)
     assert code == 2
@@ -107,18 +135,30 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
     feedback.rate("no-conversation", "skin.calcinosis_treatments", "helpful")
     engine = sa.create_engine(tracker_url)
     with engine.begin() as connection:  # the old one was last active 40 days ago
-        connection.execute(sa.text("UPDATE events SET timestamp = timestamp - 40 * 86400 "
-                                   "WHERE sender_id = 'purge-old'"))
+        connection.execute(
+            sa.text("UPDATE events SET timestamp = timestamp - 40 * 86400 " "WHERE sender_id = 'purge-old'")
+        )
     with feedback.engine.begin() as connection:  # a rating given 40 days ago, its conversation gone
-        connection.execute(sa.text("UPDATE feedback SET created_at = datetime(created_at, '-40 days') "
-                                   "WHERE conversation_id = 'no-conversation'"))
+        connection.execute(
+            sa.text(
+                "UPDATE feedback SET created_at = datetime(created_at, '-40 days') "
+                "WHERE conversation_id = 'no-conversation'"
+            )
+        )
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n"
-                         f"  db: {assistant.config.tracker_db}\n")
+    endpoints.write_text(
+        f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n" f"  db: {assistant.config.tracker_db}\n"
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "bot.run.cli", "purge", "--days", "30"], cwd=PROJECT_DIR, capture_output=True, text=True,
-        env={**os.environ, "SSCBOT_FEEDBACK_DATABASE_URL": feedback.engine.url.render_as_string(),
-             "SSCBOT_ENDPOINTS": str(endpoints)},
+        [sys.executable, "-m", "bot.run.cli", "purge", "--days", "30"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "SSCBOT_FEEDBACK_DATABASE_URL": feedback.engine.url.render_as_string(),
+            "SSCBOT_ENDPOINTS": str(endpoints),
+        },
     )
     assert done.returncode == 0, done.stderr
     assert "Deleted 1 conversations older than 30 days, 2 ratings and 0 staff tries of their questions." in done.stdout

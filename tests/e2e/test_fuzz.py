@@ -1,6 +1,7 @@
 """Bad input on every route of both servers (#14 item 6): 1,200 generated malformed
 requests each, every one answered with a 4xx JSON error and exactly one log line,
 no traceback, and both servers still answering afterwards."""
+
 import http.client
 import json
 import random
@@ -12,8 +13,14 @@ import pytest
 pytestmark = pytest.mark.e2e
 REQUESTS = 1200
 METHODS = ["PUT", "DELETE", "PATCH", "FOO", "POSTT", "CONNECTX"]
-CONTENT_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                 "application/jsonx", "", "text/json"]
+CONTENT_TYPES = [
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/jsonx",
+    "",
+    "text/json",
+]
 WRONG_VALUES = [None, 5, 1.5, True, [], {}, ["hello"], {"text": "hello"}]
 
 
@@ -116,19 +123,27 @@ def test_malformed_requests_to_the_rasa_webhook(assistant, client):
     assert client.send("fuzz-after", "what helps calcinosis?").answer["content_id"] == "skin.calcinosis_treatments"
 
 
-@pytest.mark.parametrize("path, fields", [
-    ("/api/chat", {"sender": "fuzz-sender-0001", "message": "hello"}),
-    ("/api/feedback", {"sender": "fuzz-sender-0001", "content_id": "skin.calcinosis_treatments", "rating": "helpful"}),
-    ("/api/conversation", {"start": "hello"}),
-])
+@pytest.mark.parametrize(
+    "path, fields",
+    [
+        ("/api/chat", {"sender": "fuzz-sender-0001", "message": "hello"}),
+        (
+            "/api/feedback",
+            {"sender": "fuzz-sender-0001", "content_id": "skin.calcinosis_treatments", "rating": "helpful"},
+        ),
+        ("/api/conversation", {"start": "hello"}),
+    ],
+)
 def test_malformed_requests_to_the_widget_api(assistant, path, fields):
     extra = ("token",) if "sender" in fields else ()
     made = attempts(random.Random(path), path, fields, extra)
     if path == "/api/conversation":  # any JSON object starts a conversation: only the other kinds are malformed
         made = [a for a in made if not (a.kind == "body" and _is_object(a.body))]
     check_all(assistant.config.web_url, assistant.config.log_dir / "web.log", made)
-    status, _, _ = send(assistant.config.web_url, Attempt("good", "POST", "/api/conversation", b"{}",
-                                                          {"Content-Type": "application/json"}))
+    status, _, _ = send(
+        assistant.config.web_url,
+        Attempt("good", "POST", "/api/conversation", b"{}", {"Content-Type": "application/json"}),
+    )
     assert status == 200
 
 

@@ -1,5 +1,6 @@
 """The load test's own check, on a small load against the real servers: every message
 answered, and the tracker store holds exactly what was sent and received."""
+
 import pytest
 import sqlalchemy as sa
 

@@ -1,5 +1,6 @@
 """Understanding on real patients' questions (evaluation/), through the real servers:
 the held-out part must stay within evaluation/gate.yml. Writes results/eval/."""
+
 from bot import settings
 from bot.content.files import load_library
 from bot.evaluation.dataset import HELD_OUT, PARTS, load_gate, load_sets

@@ -1,16 +1,21 @@
 """Each topic asked in three phrasings over the REST webhook of the real servers:
 the answer's topic, kind, disclaimer and physician pointer as a patient sees them."""
+
 import pytest
 
 PHRASINGS = {
     "what_is_ssc": ["what is scleroderma?", "wat is systemic sclerosis", "what causes ssc"],
     "what_is_refractory": ["what does refractory mean", "when is scleroderma called refractory", "refractory??"],
     "standard_immunosuppressants": [
-        "what are the usual medicines for scleroderma", "what is methotrexate used for", "what is cellcept",
+        "what are the usual medicines for scleroderma",
+        "what is methotrexate used for",
+        "what is cellcept",
     ],
     "skin": ["what helps calcinosis?", "calcinosis treatmnt", "is there anything for the calcium lumps on my elbows"],
     "vascular": [
-        "my fingers go white in the cold what can i do", "what helps finger sores", "what is a sympathectomy",
+        "my fingers go white in the cold what can i do",
+        "what helps finger sores",
+        "what is a sympathectomy",
     ],
     "heart": ["what is a holter monitor", "how is the heart treated in scleroderma", "what is an ecg"],
     "lung": ["what is iloprost used for", "what helps pulmonary hypertension", "what is a WHO functional class"],
@@ -63,7 +68,10 @@ def test_calcinosis_answer_shows_source_and_buttons(client, sender, library):
         "disclaimer": True,
     }
     assert item.answer in turn.text
-    assert "From: Treatment Options for Refractory Systemic Sclerosis (Refractory Skin Involvement), reviewed 2023-11-22." in turn.text
+    assert (
+        "From: Treatment Options for Refractory Systemic Sclerosis (Refractory Skin Involvement), reviewed 2023-11-22."
+        in turn.text
+    )
     titles = [b["title"] for b in turn.buttons]
     assert titles == [library.items[r].title for r in item.related][:3], "at most three follow-ups, related first"
 

@@ -1,4 +1,5 @@
 """Conversations live in the SQL tracker store: they survive a restart of the servers."""
+
 import pytest
 
 from bot.run.launcher import Assistant

@@ -1,5 +1,6 @@
 """A message sent again with its `message_id` (the client never got the reply) is
 answered with the replies it got the first time, and stored once."""
+
 import pytest
 
 from bot.run.rest_client import BotTurn

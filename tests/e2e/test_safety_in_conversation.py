@@ -1,5 +1,6 @@
 """Urgent symptoms and medicine questions in the middle of a conversation, over the
 REST webhook: urgent advice leads, with nothing else before it."""
+
 import pytest
 import yaml
 

@@ -3,6 +3,7 @@ it; the webhook needs its own token when one is set, refuses other sites, non-JS
 and compressed posts, and has rate limits as a setting that count refused requests
 too; cross-origin calls work only from the listed sites; the model is a local file;
 the Rasa server names no version and cuts off slow clients."""
+
 import gzip
 import json
 import socket
@@ -89,8 +90,10 @@ def test_the_model_is_only_loaded_from_a_local_file(tmp_path):
 def test_the_serving_rasa_runs_the_patched_code(assistant):
     """The Rasa server of this run logged every patch as active (bot.rasa_plugins.patches)."""
     log = (assistant.config.log_dir / "rasa.log").read_text(errors="replace")
-    assert ("Rasa 3.6.21 patches active: action_reply_validation, event_lookup, graph_runner, classifier_input, "
-            "empty_domain, action_timeout, request_timeout") in log
+    assert (
+        "Rasa 3.6.21 patches active: action_reply_validation, event_lookup, graph_runner, classifier_input, "
+        "empty_domain, action_timeout, request_timeout"
+    ) in log
 
 
 def post(url, body, headers):
@@ -112,7 +115,10 @@ def webhook(assistant, sender, message="hello", extra=None, **headers):
 
 def test_with_a_webhook_token_every_request_needs_it(guarded, sender):
     assert webhook(guarded, sender)[:2] == (401, {"error": "This request needs its token (Authorization: Bearer ...)."})
-    assert webhook(guarded, sender, Authorization="Bearer wrong")[:2] == (403, {"error": "This token is not valid here."})
+    assert webhook(guarded, sender, Authorization="Bearer wrong")[:2] == (
+        403,
+        {"error": "This token is not valid here."},
+    )
     assert webhook(guarded, sender, "forget me", Authorization="Bearer wrong")[0] == 403
     status, messages, _ = webhook(guarded, sender, Authorization=f"Bearer {WEBHOOK_TOKEN}")
     assert status == 200 and messages[0]["recipient_id"] == sender
@@ -123,17 +129,23 @@ def test_the_widget_server_sends_the_webhook_token(guarded):
     web = guarded.config.web_url
     status, conversation, _ = post(f"{web}/api/conversation", {}, {"Content-Type": "application/json"})
     assert status == 200
-    status, messages, _ = post(f"{web}/api/chat", {"sender": conversation["sender"], "message": "what is raynaud's?"},
-                               {"Content-Type": "application/json", "Authorization": f"Bearer {conversation['token']}"})
+    status, messages, _ = post(
+        f"{web}/api/chat",
+        {"sender": conversation["sender"], "message": "what is raynaud's?"},
+        {"Content-Type": "application/json", "Authorization": f"Bearer {conversation['token']}"},
+    )
     assert status == 200 and any(m.get("custom", {}).get("content_id") == "glossary.raynauds" for m in messages)
 
 
 def test_the_webhook_refuses_other_sites_and_plain_text(assistant, sender):
     status, reply, _ = webhook(assistant, sender, "forget me", Origin="https://evil.example")
     assert (status, reply) == (403, {"error": "This site may not use the assistant."})
-    request = urllib.request.Request(f"{assistant.config.rasa_url}/webhooks/rest/webhook", method="POST",
-                                     data=json.dumps({"sender": sender, "message": "hello"}).encode(),
-                                     headers={"Content-Type": "text/plain"})
+    request = urllib.request.Request(
+        f"{assistant.config.rasa_url}/webhooks/rest/webhook",
+        method="POST",
+        data=json.dumps({"sender": sender, "message": "hello"}).encode(),
+        headers={"Content-Type": "text/plain"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 415
@@ -154,9 +166,14 @@ def test_the_webhook_rate_limit_is_a_setting(guarded, assistant, sender):
 def test_requests_refused_for_their_token_count_for_the_address_limit(guarded, sender):
     """20 requests without the right token from one client (one IPv6 /64, behind the trusted
     proxy) use up its limit: the next is a 429 even with the token; another /64 is another client."""
-    refused = [webhook(guarded, sender, **{"X-Forwarded-For": f"2001:db8::{i % 2 + 1}",
-                                           **({"Authorization": "Bearer wrong"} if i % 2 else {})})[0]
-               for i in range(20)]
+    refused = [
+        webhook(
+            guarded,
+            sender,
+            **{"X-Forwarded-For": f"2001:db8::{i % 2 + 1}", **({"Authorization": "Bearer wrong"} if i % 2 else {})},
+        )[0]
+        for i in range(20)
+    ]
     assert refused == [401, 403] * 10
     auth = {"Authorization": f"Bearer {WEBHOOK_TOKEN}"}
     status, reply, headers = webhook(guarded, sender, **{"X-Forwarded-For": "2001:db8::3", **auth})
@@ -169,8 +186,12 @@ def test_requests_refused_for_their_token_count_for_the_address_limit(guarded, s
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
 def test_the_webhook_refuses_compressed_bodies(assistant, sender, encoding):
     body = gzip.compress(json.dumps({"sender": sender, "message": "hello"}).encode())
-    request = urllib.request.Request(f"{assistant.config.rasa_url}/webhooks/rest/webhook", data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "Content-Encoding": encoding})
+    request = urllib.request.Request(
+        f"{assistant.config.rasa_url}/webhooks/rest/webhook",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Content-Encoding": encoding},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 415
@@ -204,7 +225,7 @@ def closed_after(url, sent_first, trickled=b"", give_up_s=25.0):
                     sock.sendall(trickled[:1])
                     trickled = trickled[1:]
                 chunk = sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:  # reset
                 break
@@ -217,8 +238,10 @@ def closed_after(url, sent_first, trickled=b"", give_up_s=25.0):
 def test_the_rasa_server_cuts_off_slow_clients(assistant):
     """Half a request, or headers sent a byte a second (slowloris): Sanic's REQUEST_TIMEOUT (10 s,
     from the request's first byte) answers 408 and closes the connection."""
-    slow = [(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n", b""),
-            (b"POST /webhooks/rest/webhook HTTP/1.1\r\n", b"Host: x\r\nX-Padding: " + b"a" * 40)]
+    slow = [
+        (b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n", b""),
+        (b"POST /webhooks/rest/webhook HTTP/1.1\r\n", b"Host: x\r\nX-Padding: " + b"a" * 40),
+    ]
     with ThreadPoolExecutor(len(slow)) as pool:
         results = list(pool.map(lambda sent: closed_after(assistant.config.rasa_url, *sent), slow))
     for reply, seconds in results:

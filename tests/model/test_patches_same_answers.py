@@ -1,5 +1,6 @@
 """The patches (bot.rasa_plugins.patches) change how fast Rasa works, never what it answers,
 and training runs them too."""
+
 import json
 import os
 import subprocess
@@ -53,9 +54,17 @@ with open(sys.argv[2], "w") as out:  # a file: the log lines of Rasa's threads s
 def understand(tmp_path, *variants):
     """UNDERSTAND's result for each variant, run at the same time."""
     runs = [
-        (subprocess.Popen([sys.executable, "-c", UNDERSTAND, variant, str(tmp_path / f"{variant}.json")],
-                          cwd=PROJECT_DIR, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}), variant)
+        (
+            subprocess.Popen(
+                [sys.executable, "-c", UNDERSTAND, variant, str(tmp_path / f"{variant}.json")],
+                cwd=PROJECT_DIR,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"},
+            ),
+            variant,
+        )
         for variant in variants
     ]
     results = []
@@ -76,19 +85,50 @@ def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes
     assert patched == plain
 
 
-ALL = ["action_reply_validation", "event_lookup", "graph_runner", "classifier_input", "empty_domain", "action_timeout",
-       "request_timeout"]
+ALL = [
+    "action_reply_validation",
+    "event_lookup",
+    "graph_runner",
+    "classifier_input",
+    "empty_domain",
+    "action_timeout",
+    "request_timeout",
+]
 
 
 def test_training_runs_the_patched_rasa(tmp_path):
     """`rasa train nlu` with our pipeline, on a few examples: our components apply the patches."""
     nlu = tmp_path / "nlu.yml"
-    nlu.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi there\n'
-                   "- intent: ask_treatment\n  examples: |\n    - what helps calcinosis\n    - what helps raynauds\n")
-    run = subprocess.run([sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", str(nlu),
-                          "--out", str(tmp_path), "--fixed-model-name", "patched"], cwd=PROJECT_DIR, text=True,
-                         capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
-                                                   "RASA_CACHE_DIRECTORY": str(tmp_path / "cache")},
-                         timeout=600)
+    nlu.write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi there\n'
+        "- intent: ask_treatment\n  examples: |\n    - what helps calcinosis\n    - what helps raynauds\n"
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "nlu",
+            "--config",
+            "config.yml",
+            "--nlu",
+            str(nlu),
+            "--out",
+            str(tmp_path),
+            "--fixed-model-name",
+            "patched",
+        ],
+        cwd=PROJECT_DIR,
+        text=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONWARNINGS": "ignore",
+            "RASA_CACHE_DIRECTORY": str(tmp_path / "cache"),
+        },
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"Rasa 3.6.21 patches active: {', '.join(ALL)}" in run.stdout + run.stderr

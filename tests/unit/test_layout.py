@@ -1,5 +1,6 @@
 """The house rules of the layout (docs/architecture.md): only the Rasa plug-ins import
 Rasa, and every package says what it holds."""
+
 import ast
 from pathlib import Path
 
@@ -18,8 +19,11 @@ def imported(path: Path):
 
 
 def test_only_the_rasa_plugins_import_rasa():
-    outside = {str(p.relative_to(PROJECT_DIR)) for p in CODE
-               if PLUGINS not in p.parents and any(m == "rasa" or m.startswith("rasa.") for m in imported(p))}
+    outside = {
+        str(p.relative_to(PROJECT_DIR))
+        for p in CODE
+        if PLUGINS not in p.parents and any(m == "rasa" or m.startswith("rasa.") for m in imported(p))
+    }
     assert outside == set()
 
 

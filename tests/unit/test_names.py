@@ -1,12 +1,25 @@
 """Every shared name (bot/names.py) exists where Rasa and the content define it."""
+
 import yaml
 
 from bot import names
 from bot.content.repository import content
 from bot.settings import PROJECT_DIR
 
-INTENTS = ("URGENT", "PERSONAL_ADVICE", "DEFINITION", "TREATMENT", "TREATMENT_PURPOSE", "FOLLOW_UP", "DESCRIBE_SYMPTOM",
-           "OUT_OF_SCOPE", "WHAT_IS_SSC", "REFRACTORY", "STANDARD_MEDICINES", "CURE")
+INTENTS = (
+    "URGENT",
+    "PERSONAL_ADVICE",
+    "DEFINITION",
+    "TREATMENT",
+    "TREATMENT_PURPOSE",
+    "FOLLOW_UP",
+    "DESCRIBE_SYMPTOM",
+    "OUT_OF_SCOPE",
+    "WHAT_IS_SSC",
+    "REFRACTORY",
+    "STANDARD_MEDICINES",
+    "CURE",
+)
 ENTITIES = ("MANIFESTATION", "TREATMENT_ENTITY", "TERM", "RED_FLAG", "CONTENT_ID")
 SLOTS = ("CONCEPT_SLOT", "QUESTION_TYPE_SLOT", "EXPLAINED_SLOT")
 ITEMS = ("URGENT_ITEM", "NOT_UNDERSTOOD_ITEM", "NOT_COVERED_ITEM", "ENGLISH_ONLY_ITEM")

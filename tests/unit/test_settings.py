@@ -1,4 +1,5 @@
 """Settings read from the environment: the sites allowed to embed the widget."""
+
 import pytest
 
 from bot import settings
@@ -14,8 +15,10 @@ def test_no_sites_by_default(monkeypatch):
     assert settings.widget_origins() == ()
 
 
-@pytest.mark.parametrize("origins", ["*", "https://*.clinic.example", "https://clinic.example/path",
-                                     "clinic.example", "https://clinic.(example|evil)"])
+@pytest.mark.parametrize(
+    "origins",
+    ["*", "https://*.clinic.example", "https://clinic.example/path", "clinic.example", "https://clinic.(example|evil)"],
+)
 def test_wildcards_and_non_sites_are_refused(monkeypatch, origins):
     monkeypatch.setenv("SSCBOT_WIDGET_ORIGINS", f"https://ok.example,{origins}")
     with pytest.raises(ValueError, match="is not a site like https://www.clinic.example"):

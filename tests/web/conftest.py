@@ -1,5 +1,6 @@
 """Debian's Chromium driven by Playwright, against the session's real assistant
 (tests/conftest.py: action server, Rasa server, widget web server)."""
+
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,13 @@ from tests.web.widget import Widget
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}

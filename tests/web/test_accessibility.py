@@ -2,6 +2,7 @@
 light and the dark colour scheme: no WCAG 2.0/2.1 A or AA violation, and no serious or critical
 one of any kind. Each state's axe results go to results/axe/ and a screenshot to
 results/screenshots/, for a person to look at."""
+
 import json
 
 import pytest
@@ -22,14 +23,30 @@ def check_state(widget, results_dir, name):
     widget.page.screenshot(path=str(results_dir / "screenshots" / f"{name}.png"))
     results = Axe().run(widget.page, options={"resultTypes": ["violations"]}).response
     violations, needs_review = (
-        [{"id": v["id"], "impact": v["impact"], "tags": v["tags"], "help": v["help"],
-          "targets": [n["target"] for n in v["nodes"]]}
-         for v in results[kind]]
+        [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "tags": v["tags"],
+                "help": v["help"],
+                "targets": [n["target"] for n in v["nodes"]],
+            }
+            for v in results[kind]
+        ]
         for kind in ("violations", "incomplete")
     )
-    (results_dir / "axe" / f"{name}.json").write_text(json.dumps(
-        {"state": name, "axe_version": results["testEngine"]["version"], "url": results["url"],
-         "violations": violations, "needs_review": needs_review}, indent=2))
+    (results_dir / "axe" / f"{name}.json").write_text(
+        json.dumps(
+            {
+                "state": name,
+                "axe_version": results["testEngine"]["version"],
+                "url": results["url"],
+                "violations": violations,
+                "needs_review": needs_review,
+            },
+            indent=2,
+        )
+    )
     return [v for v in violations if v["impact"] in BLOCKING or WCAG_21_AA & set(v["tags"])]
 
 

@@ -1,6 +1,7 @@
 """The widget's web server on its own, in front of the session's real Rasa server:
 request checks, the proxy's errors, security headers and origins, with a real content
 store and feedback store."""
+
 import asyncio
 import base64
 import gzip
@@ -63,8 +64,9 @@ def with_token(kwargs):
     return {**kwargs, "headers": {**headers, "Authorization": f"Bearer {KEYS.token_for(body['sender'])}"}}
 
 
-def call(content, feedback, tracker, rasa_url, method, path, rasa_timeout_s=15.0, guard=None, auth=True,
-         repeat=1, **kwargs):
+def call(
+    content, feedback, tracker, rasa_url, method, path, rasa_timeout_s=15.0, guard=None, auth=True, repeat=1, **kwargs
+):
     """Requests to a fresh widget server in front of `rasa_url`: status, headers, body (of the
     last of `repeat`). `auth`: with the conversation's token."""
     guard = guard or Guard(OriginPolicy.of([OWN_SITE], [OTHER_SITE]))
@@ -106,22 +108,31 @@ def test_chat_is_forwarded_to_rasa_and_its_reply_returned_unchanged(api, sender,
     assert stored(sender) == ["what helps calcinosis?"]
 
 
-@pytest.mark.parametrize("request_kwargs, expected", [
-    ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
-    ({"data": "[" * 5000, "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
-    ({"data": '{"message": ' + "9" * 5000 + "}", "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
-    ({"json": ["hello"]}, (400, "The request must be a JSON object.")),
-    ({"data": "sender=x", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
-     (415, "Send the request as JSON (Content-Type: application/json).")),
-    ({"json": {"message": "   "}}, (400, "message must be some text.")),
-    ({"json": {"message": 42}}, (400, "message must be some text.")),
-    ({"json": {"sender": "me", "message": "hello"}}, (400, "sender must be 8 to 64 letters, digits, '-' or '_'.")),
-    ({"json": {"sender": "../../etc/passwd", "message": "hello"}},
-     (400, "sender must be 8 to 64 letters, digits, '-' or '_'.")),
-    ({"json": {"message": "a" * (LIMIT + 1)}},
-     (413, f"Your message is too long: please use at most {LIMIT} characters.")),
-    ({"json": {"message": "a" * 10_000}}, (413, "The request is too large (at most 8192 bytes).")),
-])
+@pytest.mark.parametrize(
+    "request_kwargs, expected",
+    [
+        ({"data": "{not json", "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
+        ({"data": "[" * 5000, "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
+        ({"data": '{"message": ' + "9" * 5000 + "}", "headers": {"Content-Type": "application/json"}}, (400, NOT_JSON)),
+        ({"json": ["hello"]}, (400, "The request must be a JSON object.")),
+        (
+            {"data": "sender=x", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+            (415, "Send the request as JSON (Content-Type: application/json)."),
+        ),
+        ({"json": {"message": "   "}}, (400, "message must be some text.")),
+        ({"json": {"message": 42}}, (400, "message must be some text.")),
+        ({"json": {"sender": "me", "message": "hello"}}, (400, "sender must be 8 to 64 letters, digits, '-' or '_'.")),
+        (
+            {"json": {"sender": "../../etc/passwd", "message": "hello"}},
+            (400, "sender must be 8 to 64 letters, digits, '-' or '_'."),
+        ),
+        (
+            {"json": {"message": "a" * (LIMIT + 1)}},
+            (413, f"Your message is too long: please use at most {LIMIT} characters."),
+        ),
+        ({"json": {"message": "a" * 10_000}}, (413, "The request is too large (at most 8192 bytes).")),
+    ],
+)
 def test_bad_chat_requests_get_a_clear_error_and_never_reach_rasa(api, sender, stored, request_kwargs, expected):
     body = request_kwargs.get("json")
     if isinstance(body, dict):
@@ -175,11 +186,14 @@ def test_a_rating_of_an_answer_the_conversation_received_is_stored_once(api, fee
     status, _, body = api("POST", "/api/feedback", json=rating)
     assert (status, json.loads(body)) == (200, {"stored": True})
     api("POST", "/api/feedback", json={**rating, "rating": "not_helpful"})  # a later press changes it
-    assert [(r.content_id, r.helpful, r.not_helpful) for r in feedback.per_item()] == [("skin.calcinosis_treatments", 0, 1)]
+    assert [(r.content_id, r.helpful, r.not_helpful) for r in feedback.per_item()] == [
+        ("skin.calcinosis_treatments", 0, 1)
+    ]
 
 
-@pytest.mark.parametrize("content_id, status", [("skin.calcinosis_treatments", 403), ("glossary.raynauds", 403),
-                                                 ("welcome", 400)])
+@pytest.mark.parametrize(
+    "content_id, status", [("skin.calcinosis_treatments", 403), ("glossary.raynauds", 403), ("welcome", 400)]
+)
 def test_only_an_answer_the_conversation_received_can_be_rated(api, feedback, sender, content_id, status):
     """Another conversation's answer, an answer never given, or a non-answer: refused."""
     other = f"{sender}-other"
@@ -190,22 +204,31 @@ def test_only_an_answer_the_conversation_received_can_be_rated(api, feedback, se
     assert feedback.per_item() == []
 
 
-@pytest.mark.parametrize("change, expected", [
-    ({"rating": "meh"}, "rating must be one of: helpful, not_helpful."),
-    ({"rating": None}, "rating must be one of: helpful, not_helpful."),
-    ({"content_id": "skin.nothing_like_this"}, "content_id must name an answer of the assistant."),
-    ({"content_id": ["skin.calcinosis_treatments"]}, "content_id must name an answer of the assistant."),
-    ({"sender": ""}, "sender must be 8 to 64 letters, digits, '-' or '_'."),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"rating": "meh"}, "rating must be one of: helpful, not_helpful."),
+        ({"rating": None}, "rating must be one of: helpful, not_helpful."),
+        ({"content_id": "skin.nothing_like_this"}, "content_id must name an answer of the assistant."),
+        ({"content_id": ["skin.calcinosis_treatments"]}, "content_id must name an answer of the assistant."),
+        ({"sender": ""}, "sender must be 8 to 64 letters, digits, '-' or '_'."),
+    ],
+)
 def test_bad_ratings_are_refused(api, feedback, sender, change, expected):
     rating = {"sender": sender, "content_id": "skin.calcinosis_treatments", "rating": "helpful", **change}
     assert error_of(api("POST", "/api/feedback", json=rating)) == (400, expected)
     assert feedback.per_item() == []
 
 
-@pytest.mark.parametrize("path, content_type", [
-    ("/", "text/html"), ("/widget.js", "text/javascript"), ("/widget.css", "text/css"), ("/api/intro", "application/json"),
-])
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("/", "text/html"),
+        ("/widget.js", "text/javascript"),
+        ("/widget.css", "text/css"),
+        ("/api/intro", "application/json"),
+    ],
+)
 def test_files_and_api_carry_the_security_headers(api, path, content_type):
     status, headers, _ = api("GET", path)
     assert status == 200 and headers["Content-Type"].startswith(content_type)
@@ -216,8 +239,10 @@ def test_files_and_api_carry_the_security_headers(api, path, content_type):
     assert "Access-Control-Allow-Origin" not in headers
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/api/intro"), ("GET", "/api/nothing"), ("POST", "/api/chat"),
-                                          ("POST", "/api/conversation")])
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/api/intro"), ("GET", "/api/nothing"), ("POST", "/api/chat"), ("POST", "/api/conversation")],
+)
 def test_api_replies_are_never_stored(api, method, path):
     _, headers, _ = api(method, path, json={})
     assert headers["Cache-Control"] == "no-store"
@@ -226,6 +251,7 @@ def test_api_replies_are_never_stored(api, method, path):
 
 def test_the_staff_api_replies_are_never_stored_either():
     """The staff console's app shares bot.web.security: its /staff/api/ replies are not stored."""
+
     async def run():
         app = web.Application()
         security.install(app, Guard(OriginPolicy.of([OWN_SITE])))
@@ -237,11 +263,14 @@ def test_the_staff_api_replies_are_never_stored_either():
     assert asyncio.run(run()) == ["no-store", None]
 
 
-@pytest.mark.parametrize("public_url, hsts", [
-    ("https://chat.clinic.example", "max-age=31536000; includeSubDomains"),
-    ("http://localhost:8080", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "public_url, hsts",
+    [
+        ("https://chat.clinic.example", "max-age=31536000; includeSubDomains"),
+        ("http://localhost:8080", None),
+        ("", None),
+    ],
+)
 def test_hsts_only_when_the_public_address_is_https(api, monkeypatch, public_url, hsts):
     monkeypatch.setenv("SSCBOT_PUBLIC_URL", public_url)
     for method, path in [("GET", "/"), ("GET", "/api/intro"), ("GET", "/api/nothing"), ("POST", "/api/chat")]:
@@ -251,9 +280,16 @@ def test_hsts_only_when_the_public_address_is_https(api, monkeypatch, public_url
 @pytest.mark.parametrize("encoding, compress", [("gzip", gzip.compress), ("deflate", zlib.compress)])
 def test_a_compressed_request_is_refused_before_it_is_read(api, sender, stored, encoding, compress):
     body = compress(json.dumps({"sender": sender, "message": "hello"}).encode())
-    result = api("POST", "/api/chat", data=body, headers={
-        "Content-Type": "application/json", "Content-Encoding": encoding,
-        "Authorization": f"Bearer {KEYS.token_for(sender)}"})
+    result = api(
+        "POST",
+        "/api/chat",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "Content-Encoding": encoding,
+            "Authorization": f"Bearer {KEYS.token_for(sender)}",
+        },
+    )
     assert error_of(result) == (415, ENCODING_REFUSED)
     assert stored(sender) == []
 
@@ -264,22 +300,30 @@ def test_unknown_api_paths_and_methods_get_json_errors(api):
 
 
 def test_only_configured_sites_may_call_the_api_cross_origin(api, sender, stored):
-    status, headers, _ = api("POST", "/api/chat", json={"sender": sender, "message": "hello"},
-                             headers={"Origin": OTHER_SITE})
+    status, headers, _ = api(
+        "POST", "/api/chat", json={"sender": sender, "message": "hello"}, headers={"Origin": OTHER_SITE}
+    )
     assert status == 200 and headers["Access-Control-Allow-Origin"] == OTHER_SITE and headers["Vary"] == "Origin"
 
-    status, headers, _ = api("OPTIONS", "/api/chat", headers={"Origin": OTHER_SITE, "Access-Control-Request-Method": "POST"})
+    status, headers, _ = api(
+        "OPTIONS", "/api/chat", headers={"Origin": OTHER_SITE, "Access-Control-Request-Method": "POST"}
+    )
     assert status == 204 and headers["Access-Control-Allow-Origin"] == OTHER_SITE
     assert headers["Access-Control-Allow-Headers"] == "Authorization, Content-Type"
 
-    result = api("POST", "/api/chat", json={"sender": sender, "message": "what is raynaud's?"},
-                 headers={"Origin": "https://elsewhere.example"})
+    result = api(
+        "POST",
+        "/api/chat",
+        json={"sender": sender, "message": "what is raynaud's?"},
+        headers={"Origin": "https://elsewhere.example"},
+    )
     assert error_of(result) == (403, "This site may not use the assistant.")
     assert "Access-Control-Allow-Origin" not in result[1]
     assert stored(sender) == ["hello"]  # the refused message never reached Rasa
 
 
 # ---- #14: a conversation belongs to whoever the server issued it to ----
+
 
 def issue(api, **kwargs):
     status, _, body = api("POST", "/api/conversation", json={}, **kwargs)
@@ -291,18 +335,24 @@ def test_a_new_conversation_is_a_128_bit_id_with_its_token(api, stored):
     first, second = issue(api), issue(api)
     assert first["sender"] != second["sender"]
     assert len(base64.urlsafe_b64decode(first["sender"] + "==")) == 16
-    status, _, _ = api("POST", "/api/chat", auth=False, json={"sender": first["sender"], "message": "hello"},
-                       headers={"Authorization": f"Bearer {first['token']}"})
+    status, _, _ = api(
+        "POST",
+        "/api/chat",
+        auth=False,
+        json={"sender": first["sender"], "message": "hello"},
+        headers={"Authorization": f"Bearer {first['token']}"},
+    )
     assert status == 200 and stored(first["sender"]) == ["hello"]
 
 
 def test_chat_feedback_and_forget_without_the_conversations_token_are_refused(api, sender, stored, feedback):
     api("POST", "/api/chat", json={"sender": sender, "message": "what helps calcinosis?"})
     someone_else = KEYS.token_for(f"{sender}-x")
-    for path, body in [("/api/chat", {"sender": sender, "message": "what is that?"}),
-                       ("/api/chat", {"sender": sender, "message": "forget me"}),
-                       ("/api/feedback", {"sender": sender, "content_id": "skin.calcinosis_treatments",
-                                          "rating": "not_helpful"})]:
+    for path, body in [
+        ("/api/chat", {"sender": sender, "message": "what is that?"}),
+        ("/api/chat", {"sender": sender, "message": "forget me"}),
+        ("/api/feedback", {"sender": sender, "content_id": "skin.calcinosis_treatments", "rating": "not_helpful"}),
+    ]:
         assert error_of(api("POST", path, auth=False, json=body))[0] == 401
         wrong = {"Authorization": f"Bearer {someone_else}"}
         assert error_of(api("POST", path, auth=False, json=body, headers=wrong))[0] == 403
@@ -310,37 +360,51 @@ def test_chat_feedback_and_forget_without_the_conversations_token_are_refused(ap
     assert feedback.per_item() == []
 
 
-@pytest.mark.parametrize("origin", [
-    "https://chat.clinic.example.evil.example",
-    "http://chat.clinic.example",  # the right host with the wrong scheme
-    "https://evil.example",
-])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://chat.clinic.example.evil.example",
+        "http://chat.clinic.example",  # the right host with the wrong scheme
+        "https://evil.example",
+    ],
+)
 def test_a_write_from_another_site_is_refused_whatever_the_host_header_says(api, sender, stored, origin):
-    result = api("POST", "/api/chat", json={"sender": sender, "message": "hello"},
-                 headers={"Origin": origin, "Host": origin.split("//")[1]})
+    result = api(
+        "POST",
+        "/api/chat",
+        json={"sender": sender, "message": "hello"},
+        headers={"Origin": origin, "Host": origin.split("//")[1]},
+    )
     assert error_of(result) == (403, "This site may not use the assistant.")
     assert error_of(api("POST", "/api/conversation", json={}, headers={"Origin": origin}))[0] == 403
     assert stored(sender) == []
 
 
 def test_the_assistants_own_site_may_write(api, sender, stored):
-    status, headers, _ = api("POST", "/api/chat", json={"sender": sender, "message": "hello"},
-                             headers={"Origin": OWN_SITE, "Host": "elsewhere.example"})
+    status, headers, _ = api(
+        "POST",
+        "/api/chat",
+        json={"sender": sender, "message": "hello"},
+        headers={"Origin": OWN_SITE, "Host": "elsewhere.example"},
+    )
     assert status == 200 and "Access-Control-Allow-Origin" not in headers
     assert stored(sender) == ["hello"]
 
 
 def test_a_plain_text_post_is_refused_even_from_the_own_site(api, sender, stored):
     body = json.dumps({"sender": sender, "message": "forget me"})
-    result = api("POST", "/api/chat", data=body, headers={"Origin": OWN_SITE, "Content-Type": "text/plain",
-                                                          "Authorization": f"Bearer {KEYS.token_for(sender)}"})
+    result = api(
+        "POST",
+        "/api/chat",
+        data=body,
+        headers={"Origin": OWN_SITE, "Content-Type": "text/plain", "Authorization": f"Bearer {KEYS.token_for(sender)}"},
+    )
     assert error_of(result)[0] == 415
 
 
 def test_over_the_conversations_limit_is_a_429_with_retry_after(api, sender, stored):
     guard = Guard(OriginPolicy.of([OWN_SITE]), per_conversation=Rate(2, 60))
-    status, headers, body = api("POST", "/api/chat", guard=guard, repeat=3,
-                                json={"sender": sender, "message": "hello"})
+    status, headers, body = api("POST", "/api/chat", guard=guard, repeat=3, json={"sender": sender, "message": "hello"})
     assert status == 429 and int(headers["Retry-After"]) == 30
     assert json.loads(body)["error"].startswith("Too many messages in this conversation")
     assert stored(sender) == ["hello", "hello"]  # the third never reached Rasa
@@ -355,8 +419,9 @@ def test_the_address_limit_believes_forwarded_addresses_only_from_a_trusted_prox
             async with TestClient(TestServer(app)) as client:
                 statuses = []
                 for i in range(3):  # each request claims another address
-                    response = await client.post("/api/conversation", json={},
-                                                 headers={"X-Forwarded-For": f"198.51.100.{i}"})
+                    response = await client.post(
+                        "/api/conversation", json={}, headers={"X-Forwarded-For": f"198.51.100.{i}"}
+                    )
                     statuses.append(response.status)
                 return statuses
 
@@ -374,8 +439,10 @@ def test_requests_refused_for_their_token_count_for_the_address_limit(sender):
     async def run():
         app = create_app("http://127.0.0.1:9", None, None, None, guard, KEYS)
         async with TestClient(TestServer(app)) as client:
-            replies = [await client.post("/api/chat", json={"sender": sender, "message": "hello"}, headers=headers)
-                       for headers in ({}, wrong, wrong, wrong)]
+            replies = [
+                await client.post("/api/chat", json={"sender": sender, "message": "hello"}, headers=headers)
+                for headers in ({}, wrong, wrong, wrong)
+            ]
             return [reply.status for reply in replies], await replies[-1].json()
 
     statuses, last = asyncio.run(run())

@@ -1,5 +1,6 @@
 """What the first visit costs: the bytes of the page and the widget (a budget), and the
 time until the widget can be used (recorded in results/web/first-load.json, not judged)."""
+
 import json
 
 import pytest
@@ -28,7 +29,8 @@ def test_first_load_weight_and_time_to_usable(browser, assistant, results_dir):
     context.close()
 
     total = sum(files.values())
-    (results_dir / "web" / "first-load.json").write_text(json.dumps(
-        {"bytes_transferred": total, "files": files, "ms_to_usable": round(ready_ms)}, indent=2))
+    (results_dir / "web" / "first-load.json").write_text(
+        json.dumps({"bytes_transferred": total, "files": files, "ms_to_usable": round(ready_ms)}, indent=2)
+    )
     assert set(files) == {"index.html", "site.css", "widget.js", "widget.css", "api/intro"}
     assert total < BUDGET_BYTES, files

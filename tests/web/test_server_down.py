@@ -1,5 +1,6 @@
 """When the server cannot be reached, the patient is told so, keeps what they typed and can
 retry. Each test runs its own widget web server next to the session's assistant."""
+
 import dataclasses
 import os
 import signal
@@ -22,8 +23,9 @@ def start_web(assistant, tmp_path):
     servers = []
 
     def start(rasa_port):
-        config = dataclasses.replace(assistant.config, rasa_port=rasa_port, web_port=free_port(),
-                                     runtime_dir=tmp_path, log_dir=tmp_path / "logs")
+        config = dataclasses.replace(
+            assistant.config, rasa_port=rasa_port, web_port=free_port(), runtime_dir=tmp_path, log_dir=tmp_path / "logs"
+        )
         server = Assistant(config)
         servers.append(server)
         server.start_web()

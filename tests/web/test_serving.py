@@ -1,5 +1,6 @@
 """The widget's app as bot.web.serving serves it on a real port: slow clients are cut off,
 compressed bodies are never inflated, and aiohttp's own errors name no version."""
+
 import asyncio
 import contextlib
 import gzip
@@ -71,7 +72,7 @@ def closed_after(sock, send_slowly=b""):
             sock.sendall(bytes([byte]))
             if sock.recv(1, socket.MSG_PEEK):
                 break
-        except socket.timeout:
+        except TimeoutError:
             continue
         except (BrokenPipeError, ConnectionResetError):
             break
@@ -80,11 +81,14 @@ def closed_after(sock, send_slowly=b""):
     return reply, time.monotonic() - start
 
 
-@pytest.mark.parametrize("sent_first, trickled", [
-    (b"", b""),  # a connection that sends nothing
-    (b"POST /api/chat HTTP/1.1\r\nHost: x\r\n", b""),  # half a request, then nothing
-    (b"POST /api/chat HTTP/1.1\r\n", b"Host: x\r\nX-Padding: " + b"a" * 100),  # headers a byte at a time
-])
+@pytest.mark.parametrize(
+    "sent_first, trickled",
+    [
+        (b"", b""),  # a connection that sends nothing
+        (b"POST /api/chat HTTP/1.1\r\nHost: x\r\n", b""),  # half a request, then nothing
+        (b"POST /api/chat HTTP/1.1\r\n", b"Host: x\r\nX-Padding: " + b"a" * 100),  # headers a byte at a time
+    ],
+)
 def test_headers_that_do_not_arrive_in_time_get_a_408_and_the_connection_is_closed(served, sent_first, trickled):
     with socket.create_connection(served) as sock:
         sock.sendall(sent_first)
@@ -96,13 +100,17 @@ def test_headers_that_do_not_arrive_in_time_get_a_408_and_the_connection_is_clos
 
 def test_a_body_that_does_not_arrive_in_time_gets_a_408(served):
     with socket.create_connection(served) as sock:
-        sock.sendall(b"POST /api/conversation HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 100\r\n\r\n{")
+        sock.sendall(
+            b"POST /api/conversation HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{"
+        )
         start = time.monotonic()
         sock.settimeout(10)
         status, _, body = read_reply(sock)
     assert status == 408 and time.monotonic() - start < TIMEOUT_S + 3
-    assert json.loads(body) == {"error": f"The request did not arrive in time (within {TIMEOUT_S:g} s). Please try again."}
+    assert json.loads(body) == {
+        "error": f"The request did not arrive in time (within {TIMEOUT_S:g} s). Please try again."
+    }
 
 
 def test_a_request_in_time_is_answered_and_the_connection_kept(served):
@@ -123,9 +131,11 @@ def test_a_compressed_body_is_refused_and_never_inflated(served):
     tracemalloc.start()
     try:
         with socket.create_connection(served) as sock:
-            sock.sendall(b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         b"Content-Encoding: gzip\r\nConnection: close\r\n"
-                         b"Content-Length: %d\r\n\r\n%b" % (len(bomb), bomb))
+            sock.sendall(
+                b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Encoding: gzip\r\nConnection: close\r\n"
+                b"Content-Length: %d\r\n\r\n%b" % (len(bomb), bomb)
+            )
             status, _, body = read_reply(sock)
         _, peak = tracemalloc.get_traced_memory()
     finally:

@@ -5,13 +5,14 @@ stopped; past runs in local time, scrolled to and compared whatever their sizes;
 recorded, edited and deleted, every check kept; what patients ask checked against the stored
 data, each unanswered question in one group; axe-core (WCAG 2.1 AA) on each screen.
 Screenshots of each screen go to results/staff/."""
+
 import datetime as dt
 import json
 import subprocess
 import sys
-import uuid
 import urllib.error
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -93,9 +94,12 @@ def staff_api(assistant, path, cookie=None, body=None):
 
 def signed_in(assistant, name=NAME, password=PASSWORD):
     """A new session's cookie, from the console's sign-in."""
-    request = urllib.request.Request(f"{assistant.config.staff_url}/staff/api/login", method="POST",
-                                     data=json.dumps({"name": name, "password": password}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{assistant.config.staff_url}/staff/api/login",
+        method="POST",
+        data=json.dumps({"name": name, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
 
@@ -146,8 +150,12 @@ def test_repeated_failures_slow_the_name_down_rather_than_lock_it(assistant, sta
 
 
 def test_results_are_one_line_per_script_failures_first_opened_by_a_click_in_plain_words(console, script_file, shots):
-    script_file([{"name": FAILING, "turns": [{"user": "what helps calcinosis?", "says": "banana"}]},
-                 {"name": "Console check, passing", "turns": [{"user": "what helps calcinosis?", "says": "calcium"}]}])
+    script_file(
+        [
+            {"name": FAILING, "turns": [{"user": "what helps calcinosis?", "says": "banana"}]},
+            {"name": "Console check, passing", "turns": [{"user": "what helps calcinosis?", "says": "calcium"}]},
+        ]
+    )
     console.reload()
     expect(console.locator("#script-list input").first).to_be_visible()
     run_button = console.get_by_role("button", name="Run the selected scripts").bounding_box()
@@ -158,8 +166,7 @@ def test_results_are_one_line_per_script_failures_first_opened_by_a_click_in_pla
     expect(lines).to_have_count(3)
     assert [line.get_attribute("data-name") for line in lines.all()] == [FAILING, "Console check, passing", PASSING]
     expect(console.locator("#run-result article")).to_have_count(0)  # nothing opened yet: one line per script
-    expect(result_line(console, FAILING)).to_contain_text(
-        "Turn 1: Says “banana” ✗ (the reply does not say it)")
+    expect(result_line(console, FAILING)).to_contain_text("Turn 1: Says “banana” ✗ (the reply does not say it)")
     assert lines.first.bounding_box()["height"] < 60
 
     result_line(console, PASSING).get_by_text(PASSING).click()
@@ -186,8 +193,17 @@ def test_results_are_one_line_per_script_failures_first_opened_by_a_click_in_pla
 
 
 def test_conversations_are_drawn_as_patients_see_them(console, script_file):
-    script_file([{"name": "Urgent first, then a restart", "turns": [
-        {"user": "i have crushing chest pain right now", "emergency": True}, {"restart": True, "content_id": "welcome"}]}])
+    script_file(
+        [
+            {
+                "name": "Urgent first, then a restart",
+                "turns": [
+                    {"user": "i have crushing chest pain right now", "emergency": True},
+                    {"restart": True, "content_id": "welcome"},
+                ],
+            }
+        ]
+    )
     run(console, "Urgent first, then a restart")
     result_line(console, "Urgent first, then a restart").get_by_text("Urgent first, then a restart").click()
     first_turn = console.get_by_role("article").locator(".turn").first
@@ -220,14 +236,23 @@ def past_runs(assistant, count):
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with engine.begin() as connection:
         for _ in range(count):
-            connection.execute(sa.insert(RunRow.__table__).values(
-                started_by="aide.sam", started_at=now, finished_at=now, model="ssc.tar.gz 0123456789ab",
-                content_version="abcdef012345", total=0, results="[]"))
+            connection.execute(
+                sa.insert(RunRow.__table__).values(
+                    started_by="aide.sam",
+                    started_at=now,
+                    finished_at=now,
+                    model="ssc.tar.gz 0123456789ab",
+                    content_version="abcdef012345",
+                    total=0,
+                    results="[]",
+                )
+            )
     engine.dispose()
 
 
 def test_past_runs_in_local_time_open_scrolled_to_and_compare_runs_of_different_sizes(
-        browser, assistant, staff, script_file, shots):
+    browser, assistant, staff, script_file, shots
+):
     context, errors = browser.new_context(viewport=DESKTOP, locale="de-DE", timezone_id="Asia/Tokyo"), []
     try:
         console = context.new_page()
@@ -293,7 +318,8 @@ def test_a_recorded_script_is_saved_by_titles_and_names_and_passes_the_command_l
     turn = console.locator(".draft-turn").first
     expect(turn.get_by_label("Expected answer")).to_have_value("out_of_scope.pregnancy")
     expect(turn.get_by_label("Expected answer").locator("option:checked")).to_have_text(
-        "What about pregnancy and children?")
+        "What about pregnancy and children?"
+    )
     expect(turn.get_by_label("Topic").locator("option:checked")).to_have_text("Not covered by the article")
     expect(turn.get_by_label("Disclaimer").locator("option:checked")).to_have_text("Shown")
     expect(turn.get_by_label("Urgent-care advice").locator("option:checked")).to_have_text("No")
@@ -306,7 +332,8 @@ def test_a_recorded_script_is_saved_by_titles_and_names_and_passes_the_command_l
     console.get_by_label("I checked: no name", exact=False).check()
     console.get_by_role("button", name="Save the script").click()
     expect(console.locator("#draft-status")).to_have_text(
-        'A file name is lower-case letters, digits, "-" or "_", ending in .yml, for example skin-extra.yml.')
+        'A file name is lower-case letters, digits, "-" or "_", ending in .yml, for example skin-extra.yml.'
+    )
     file = f"recorded-{uuid.uuid4().hex[:6]}"
     console.get_by_label("Name of the new file").fill(file)
     console.get_by_role("button", name="Save the script").click()
@@ -316,28 +343,69 @@ def test_a_recorded_script_is_saved_by_titles_and_names_and_passes_the_command_l
     saved = dialogues(assistant) / f"{file}.yml"
     script = load_scripts([saved])[0]
     assert script.name == name and script.description == "Pregnancy is not covered; the doctor is named."
-    assert script.turns[0].expect.items() >= {"topic": "out_of_scope", "kind": "out_of_scope",
-                                              "content_id": "out_of_scope.pregnancy", "says": ["pregnancy"],
-                                              "disclaimer": True, "emergency": False}.items()
-    runner = subprocess.run([sys.executable, "-m", "bot.run.cli", "dialogues", "run", "--url", assistant.config.rasa_url,
-                             "--report", str(saved.parent / "report"), str(saved)], capture_output=True, text=True)
+    assert (
+        script.turns[0].expect.items()
+        >= {
+            "topic": "out_of_scope",
+            "kind": "out_of_scope",
+            "content_id": "out_of_scope.pregnancy",
+            "says": ["pregnancy"],
+            "disclaimer": True,
+            "emergency": False,
+        }.items()
+    )
+    runner = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.run.cli",
+            "dialogues",
+            "run",
+            "--url",
+            assistant.config.rasa_url,
+            "--report",
+            str(saved.parent / "report"),
+            str(saved),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert runner.returncode == 0, runner.stdout + runner.stderr  # the command-line runner passes it
 
     console.get_by_role("button", name="Save the script").click()  # the same name again
     expect(console.locator("#draft-status")).to_have_text(
-        f"There is already a script called “{name}” (in dialogues/{file}.yml). Please choose another name.")
-    stale = {"file": f"{file}.yml", "script": {"name": "Another", "turns": [{"user": "hello"}]}, "base_hash": "0" * 64,
-             "no_personal_details": True}
+        f"There is already a script called “{name}” (in dialogues/{file}.yml). Please choose another name."
+    )
+    stale = {
+        "file": f"{file}.yml",
+        "script": {"name": "Another", "turns": [{"user": "hello"}]},
+        "base_hash": "0" * 64,
+        "no_personal_details": True,
+    }
     status, reply = staff_api(assistant, "/scripts", signed_in(assistant), stale)
     assert status == 409 and "changed on disk" in reply["error"]
     saved.unlink()
 
 
 def test_a_saved_script_is_shown_with_every_check_edited_and_deleted(console, assistant, script_file, shots):
-    every_check = {"name": "Every check", "description": "All nine expectations.", "turns": [
-        {"user": "my insides", "topic": "vascular", "kind": "clarify", "content_id": "glossary.raynauds",
-         "offers": ["vascular.raynauds_treatments"], "says": ["Do you mean"], "not_says": ["mg"],
-         "buttons": ["Something else"], "disclaimer": False, "emergency": False}]}
+    every_check = {
+        "name": "Every check",
+        "description": "All nine expectations.",
+        "turns": [
+            {
+                "user": "my insides",
+                "topic": "vascular",
+                "kind": "clarify",
+                "content_id": "glossary.raynauds",
+                "offers": ["vascular.raynauds_treatments"],
+                "says": ["Do you mean"],
+                "not_says": ["mg"],
+                "buttons": ["Something else"],
+                "disclaimer": False,
+                "emergency": False,
+            }
+        ],
+    }
     script_file([every_check])
     open_for_editing(console, "Every check")
     turn = console.locator(".draft-turn").first
@@ -350,7 +418,8 @@ def test_a_saved_script_is_shown_with_every_check_edited_and_deleted(console, as
     console.get_by_label("I checked: no name", exact=False).check()
     console.get_by_role("button", name="Save the changes").click()
     expect(console.locator("#draft-status")).to_have_text(
-        f"Saved the changes to “Every check” in dialogues/{every_check_file(assistant)}.")
+        f"Saved the changes to “Every check” in dialogues/{every_check_file(assistant)}."
+    )
     cookie = signed_in(assistant)
     assert staff_api(assistant, "/scripts/one?name=Every%20check", cookie)[1]["script"] == every_check  # all kept
 
@@ -362,15 +431,18 @@ def test_a_saved_script_is_shown_with_every_check_edited_and_deleted(console, as
     assert edited["script"]["turns"][0]["content_id"] == "vascular.raynauds_treatments"
     stale = {"file": edited["file"], "name": "Every check, edited", "base_hash": "0" * 64}
     assert staff_api(assistant, "/scripts/delete", cookie, stale)[0] == 409
-    assert staff_api(assistant, "/scripts/edit", cookie, {**stale, "script": every_check,
-                                                          "no_personal_details": True})[0] == 409
+    assert (
+        staff_api(assistant, "/scripts/edit", cookie, {**stale, "script": every_check, "no_personal_details": True})[0]
+        == 409
+    )
 
     console.get_by_role("button", name="Delete this script").click()
     expect(console.locator("#delete-confirm")).to_contain_text("Delete “Every check, edited”")
     assert wcag_violations(console, shots, "5-edit-script") == []
     console.get_by_role("button", name="Yes, delete it").click()
     expect(console.locator("#draft-status")).to_have_text(
-        f"Deleted “Every check, edited” from dialogues/{edited['file']}.")
+        f"Deleted “Every check, edited” from dialogues/{edited['file']}."
+    )
     assert not (dialogues(assistant) / edited["file"]).exists()
 
 
@@ -388,8 +460,12 @@ def test_edit_from_a_result_line_opens_the_script(console, script_file):
 
 
 def boxes_overlap(a, b):
-    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
-        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 def test_what_patients_ask_matches_the_stored_data(console, assistant, shots):
@@ -401,29 +477,38 @@ def test_what_patients_ask_matches_the_stored_data(console, assistant, shots):
     client.send(forgotten, "can I drink red wine with this illness?")
     client.send(forgotten, "forget me")
     FeedbackStore(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"]).rate(
-        patient, "skin.calcinosis_treatments", "not_helpful")
+        patient, "skin.calcinosis_treatments", "not_helpful"
+    )
     console.get_by_role("button", name="What patients ask").click()
     expect(console.locator("#per-week-table tbody tr").first).to_be_visible()
 
     engine = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
     expected = Counter()
     with engine.connect() as connection:
-        rows = connection.execute(sa.select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data)
-                                  .where(EVENTS.c.type_name == "bot"))
+        rows = connection.execute(
+            sa.select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data).where(EVENTS.c.type_name == "bot")
+        )
         for sender, timestamp, data in rows:
             contract = (json.loads(data).get("data") or {}).get("custom") or {}
-            if contract.get("topic") and contract.get("content_id") != "welcome" \
-                    and not sender.startswith(NOT_PATIENTS):
+            if (
+                contract.get("topic")
+                and contract.get("content_id") != "welcome"
+                and not sender.startswith(NOT_PATIENTS)
+            ):
                 expected[(week_of(timestamp), TOPIC_NAMES[contract["topic"]])] += 1
     engine.dispose()
-    shown = {(row.locator("time").get_attribute("datetime"), row.locator("td").nth(1).inner_text()):
-             int(row.locator("td").nth(2).inner_text()) for row in console.locator("#per-week-table tbody tr").all()}
+    shown = {
+        (row.locator("time").get_attribute("datetime"), row.locator("td").nth(1).inner_text()): int(
+            row.locator("td").nth(2).inner_text()
+        )
+        for row in console.locator("#per-week-table tbody tr").all()
+    }
     assert shown == dict(expected) and sum(shown.values()) > 0
     expect(console.locator("#least-table")).to_contain_text("What helps calcinosis?")
     expect(console.locator("#least-table")).not_to_contain_text("skin.calcinosis_treatments")
 
     labels = [label.bounding_box() for label in console.locator("#per-week-chart .chart-label").all()]
-    assert len(labels) > 2 and not any(boxes_overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1:])
+    assert len(labels) > 2 and not any(boxes_overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :])
 
     def find(words):
         console.get_by_label("Only questions with these words").fill(words)
@@ -439,13 +524,14 @@ def test_what_patients_ask_matches_the_stored_data(console, assistant, shots):
     assert wcag_violations(console, shots, "4-what-patients-ask") == []
 
 
-def test_unanswered_questions_stand_once_under_their_most_specific_term_here_and_in_the_gaps_report(
-        console, assistant):
+def test_unanswered_questions_stand_once_under_their_most_specific_term_here_and_in_the_gaps_report(console, assistant):
     client, tag = RestClient(assistant.config.rasa_url), f"zq{uuid.uuid4().int % 10**8:08d}"  # not a word: no group
-    asked = {f"can I get pregnant next month with raynauds? ref {tag}": "raynauds (a subject the content covers)",
-             f"next week can I safely eat gorgonzola? ref {tag}": "gorgonzola",
-             f"is it safe to eat gorgonzola with marzipan next week? ref {tag}": "gorgonzola",
-             f"is it safe to have a baby next year on rituximab? ref {tag}": "rituximab (a subject the content covers)"}
+    asked = {
+        f"can I get pregnant next month with raynauds? ref {tag}": "raynauds (a subject the content covers)",
+        f"next week can I safely eat gorgonzola? ref {tag}": "gorgonzola",
+        f"is it safe to eat gorgonzola with marzipan next week? ref {tag}": "gorgonzola",
+        f"is it safe to have a baby next year on rituximab? ref {tag}": "rituximab (a subject the content covers)",
+    }
     for text in asked:
         client.send(f"patient-{uuid.uuid4().hex}", text)
     console.get_by_role("button", name="What patients ask").click()
@@ -459,8 +545,21 @@ def test_unanswered_questions_stand_once_under_their_most_specific_term_here_and
             shown.setdefault(question.inner_text().split(" Try it")[0], []).append(term)
     assert shown == {text: [term] for text, term in asked.items()}  # each once, under its most specific term
 
-    report = subprocess.run([sys.executable, "-m", "bot.run.cli", "gaps", "report", "--most", "1000",
-                             "--tracker-db", f"sqlite:///{assistant.config.tracker_db}"], capture_output=True, text=True)
+    report = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.run.cli",
+            "gaps",
+            "report",
+            "--most",
+            "1000",
+            "--tracker-db",
+            f"sqlite:///{assistant.config.tracker_db}",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert report.returncode == 0, report.stderr
     groups, term = {}, None
     for line in report.stdout.splitlines()[1:]:
@@ -469,6 +568,7 @@ def test_unanswered_questions_stand_once_under_their_most_specific_term_here_and
         else:
             term = line.rsplit(":", 1)[0]
     listed = {text: groups[text] for text in asked if text in groups}  # a group lists its first 5 questions
-    assert listed and listed == {text: [asked[text].replace(" (a subject the content covers)", " (named)")]
-                                 for text in listed}
+    assert listed and listed == {
+        text: [asked[text].replace(" (a subject the content covers)", " (named)")] for text in listed
+    }
     assert not {"next", "safe", "safely", "week"} & {line.rsplit(":", 1)[0] for line in report.stdout.splitlines()}

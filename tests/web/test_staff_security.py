@@ -2,6 +2,7 @@
 session's real Rasa server, with the session's real databases: the sign-in's limits,
 sessions ended on the server, tries only in staff conversations, odd run ids, and a
 patient's "forget me" reaching every copy the staff made of their question."""
+
 import asyncio
 import json
 import re
@@ -41,9 +42,16 @@ def console_app(assistant, sign_in_rate=None):
     content = ContentStore(assistant.config.env["SSCBOT_DATABASE_URL"])
     content.refresh()
     console = StaffConsole(
-        StaffStore(records), SessionStore(records, KEY), RunStore(records), FeedbackStore(records),
-        StaffCopies(records), content, sa.create_engine(f"sqlite:///{assistant.config.tracker_db}"),
-        Path(assistant.config.env["SSCBOT_DIALOGUES_DIR"]), assistant.config.model, assistant.config.rasa_url,
+        StaffStore(records),
+        SessionStore(records, KEY),
+        RunStore(records),
+        FeedbackStore(records),
+        StaffCopies(records),
+        content,
+        sa.create_engine(f"sqlite:///{assistant.config.tracker_db}"),
+        Path(assistant.config.env["SSCBOT_DIALOGUES_DIR"]),
+        assistant.config.model,
+        assistant.config.rasa_url,
         sign_in_rate=sign_in_rate,
     )
     guard = Guard(OriginPolicy.of([SITE]), trusted_proxies=trusted_proxies(["127.0.0.1"]), name="staff")
@@ -52,6 +60,7 @@ def console_app(assistant, sign_in_rate=None):
 
 def with_console(assistant, scenario, sign_in_rate=None):
     """Run `scenario(client)` against a fresh console app; its result."""
+
     async def run():
         async with TestClient(TestServer(console_app(assistant, sign_in_rate))) as client:
             return await scenario(client)
@@ -60,8 +69,9 @@ def with_console(assistant, scenario, sign_in_rate=None):
 
 
 async def sign_in(client, name, password=PASSWORD, address="192.0.2.1"):
-    response = await client.post("/staff/api/login", json={"name": name, "password": password},
-                                 headers={"X-Forwarded-For": address})
+    response = await client.post(
+        "/staff/api/login", json={"name": name, "password": password}, headers={"X-Forwarded-For": address}
+    )
     client.session.cookie_jar.clear()  # each request below names its session itself
     return response.status, (await response.json()).get("error", ""), response.cookies.get(COOKIE)
 
@@ -117,8 +127,14 @@ def test_sign_out_a_new_password_and_removal_end_sessions_on_the_server(assistan
     env = {**assistant.env, "SSCBOT_FEEDBACK_DATABASE_URL": assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"]}
 
     def sscbot(*args, stdin=""):
-        return subprocess.run([sys.executable, "-m", "bot.run.cli", "staff", *args], input=stdin, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.run.cli", "staff", *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     async def scenario(client):
         statuses = []
@@ -151,12 +167,16 @@ def test_tries_use_staff_conversations_only_and_odd_run_ids_are_refused(assistan
 
     async def scenario(client):
         _, _, cookie = await sign_in(client, name)
-        refused = [(await post(client, "/staff/api/try", cookie, {"sender": s, "message": "forget me"}))[0]
-                   for s in (patient, "staff-", "staff-" + "z" * 24, "default")]
+        refused = [
+            (await post(client, "/staff/api/try", cookie, {"sender": s, "message": "forget me"}))[0]
+            for s in (patient, "staff-", "staff-" + "z" * 24, "default")
+        ]
         status, tried = await post(client, "/staff/api/try", cookie, {"message": "what helps Raynaud's?"})
         again = (await post(client, "/staff/api/try", cookie, {"sender": tried["sender"], "message": "thanks"}))[0]
-        runs = [(await get(client, f"/staff/api/runs/{run}", cookie))[0]
-                for run in ("99999999999999999999", "%D9%A1", "%C2%B2", "-1", "1e3")]
+        runs = [
+            (await get(client, f"/staff/api/runs/{run}", cookie))[0]
+            for run in ("99999999999999999999", "%D9%A1", "%C2%B2", "-1", "1e3")
+        ]
         compared = (await get(client, "/staff/api/compare?base=%C2%B2&other=99999999999999999999", cookie))[0]
         return refused, status, tried["sender"], again, runs, compared
 
@@ -184,9 +204,15 @@ def test_forget_me_removes_every_copy_staff_made_and_a_saved_script_holds_the_re
         _, draft = await get(client, f"/staff/api/draft?sender={tried['sender']}", cookie)
         script = {"name": f"From a patient {word}", "turns": draft["turns"]}
         script["turns"][0]["user"] = f"I'm Odile Brasseur, can I eat {word} with this illness?"  # typed back in
-        unchecked = await post(client, "/staff/api/scripts", cookie, {"file": file, "script": script, "base_hash": None})
-        saved = await post(client, "/staff/api/scripts", cookie,
-                           {"file": file, "script": script, "base_hash": None, "no_personal_details": True})
+        unchecked = await post(
+            client, "/staff/api/scripts", cookie, {"file": file, "script": script, "base_hash": None}
+        )
+        saved = await post(
+            client,
+            "/staff/api/scripts",
+            cookie,
+            {"file": file, "script": script, "base_hash": None, "no_personal_details": True},
+        )
         return tried["sender"], unchecked, saved
 
     staff_sender, unchecked, saved = with_console(assistant, scenario)
@@ -197,8 +223,11 @@ def test_forget_me_removes_every_copy_staff_made_and_a_saved_script_holds_the_re
 
     client.send(patient, "forget me")
     assert user_texts(assistant, staff_sender) == [] and user_texts(assistant, patient) == []
-    stores = [p for p in Path(assistant.config.tracker_db).parent.rglob("*") if p.is_file() and p.parent != folder
-              and folder not in p.parents]
+    stores = [
+        p
+        for p in Path(assistant.config.tracker_db).parent.rglob("*")
+        if p.is_file() and p.parent != folder and folder not in p.parents
+    ]
     holding = [str(p) for p in stores if word.encode() in p.read_bytes() or b"Brasseur" in p.read_bytes()]
     (folder / file).unlink()
     assert len(stores) > 5 and holding == []

@@ -1,4 +1,5 @@
 """The chat widget in Debian's Chromium against the real servers: what a patient sees and does."""
+
 import base64
 import json
 import re
@@ -103,8 +104,9 @@ def test_on_a_phone_the_raynauds_and_lung_answers_are_at_most_700_px_tall(widget
         widget.ask(question)
         heights[question] = round(widget.last_answer.bounding_box()["height"])  # its bubble, buttons inside
         widget.last_answer.screenshot(path=str(results_dir / "screenshots" / f"phone-390-answer-{len(heights)}.png"))
-    (results_dir / "web" / "answer-heights.json").write_text(json.dumps(
-        {"viewport": PHONE_390, "max_px": MAX_ANSWER_PX, "heights_px": heights}, indent=2))
+    (results_dir / "web" / "answer-heights.json").write_text(
+        json.dumps({"viewport": PHONE_390, "max_px": MAX_ANSWER_PX, "heights_px": heights}, indent=2)
+    )
     assert max(heights.values()) <= MAX_ANSWER_PX, heights
 
 
@@ -138,7 +140,8 @@ def test_the_lung_answer_explains_its_medical_words(widget, library):
     widget.start()
     widget.ask("what helps lung problems?")
     expect(widget.last_answer.locator(".sscbot-text")).to_contain_text(
-        "WHO classes grade how much the illness limits daily activity")
+        "WHO classes grade how much the illness limits daily activity"
+    )
     shown = widget.quick_replies().all_inner_texts()
     explained = [library.items[f"treatments.{name}"].title for name in ("pde5_inhibitors", "endothelin_antagonists")]
     assert set(explained) <= set(shown), shown
@@ -265,9 +268,13 @@ def test_type_ahead_offers_questions_for_lay_words_and_typos_and_asks_the_one_ch
     page = widget.page
     sent = []
     page.on("request", lambda request: sent.append(request.url.split("/", 3)[3]))
-    for typed, expected in (("white fingers", "What helps Raynaud's?"), ("raynuads", "What is Raynaud's phenomenon?"),
-                            ("lung problms", "What helps lung problems?"), ("calcium lumps", "What helps calcinosis?"),
-                            ("is it contagous", "Can you catch SSc?")):
+    for typed, expected in (
+        ("white fingers", "What helps Raynaud's?"),
+        ("raynuads", "What is Raynaud's phenomenon?"),
+        ("lung problms", "What helps lung problems?"),
+        ("calcium lumps", "What helps calcinosis?"),
+        ("is it contagous", "Can you catch SSc?"),
+    ):
         widget.input.fill(typed)
         expect(widget.matches).to_be_visible()
         options = widget.matches.get_by_role("option")
@@ -386,7 +393,9 @@ def test_keyboard_alone(widget, library):
 
 
 def assert_focus_is_visible(locator):
-    outline = locator.evaluate("el => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)]")
+    outline = locator.evaluate(
+        "el => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)]"
+    )
     assert outline[0] != "none" and outline[1] >= 2, outline
 
 
@@ -403,8 +412,10 @@ def test_an_urgent_reply_cannot_be_missed(widget, library):
     expect(alerts).to_contain_text("Urgent")
     expect(widget.log.get_by_role("alert")).to_have_count(0)
     expect(widget.log).to_have_attribute("aria-live", "polite")
-    style = urgent.evaluate("el => { const s = getComputedStyle(el); "
-                            "return [s.borderTopColor, parseFloat(s.borderTopWidth), s.backgroundColor]; }")
+    style = urgent.evaluate(
+        "el => { const s = getComputedStyle(el); "
+        "return [s.borderTopColor, parseFloat(s.borderTopWidth), s.backgroundColor]; }"
+    )
     assert style == ["rgb(179, 38, 30)", 4.0, "rgb(253, 236, 234)"]
     widget.ask("what helps calcinosis?")
     ordinary = widget.last_answer.evaluate("el => getComputedStyle(el).borderTopColor")
@@ -453,8 +464,9 @@ def test_touch_targets_are_at_least_44_px(viewport, new_widget):
     controls = chat.page.locator("aside.sscbot").locator("button:visible, textarea:visible, [role=option]:visible")
     sizes = {c.inner_text() or c.get_attribute("aria-label") or "textarea": c.bounding_box() for c in controls.all()}
     assert len(sizes) >= 10
-    small = {name: (box["width"], box["height"]) for name, box in sizes.items()
-             if box["width"] < 44 or box["height"] < 44}
+    small = {
+        name: (box["width"], box["height"]) for name, box in sizes.items() if box["width"] < 44 or box["height"] < 44
+    }
     assert small == {}
 
 
@@ -484,8 +496,9 @@ def test_text_at_200_percent_still_fits(text_size, viewport, new_widget, results
     for control in (widget.input, widget.send_button, widget.page.get_by_role("button", name="Close chat")):
         expect(control).to_be_in_viewport(ratio=1)
     shown = widget.conversation_shown()
-    (results_dir / "web" / f"conversation-shown-{request.node.callspec.id}.json").write_text(json.dumps(
-        {"viewport": viewport, "text_size": text_size, "share_of_panel_height": round(shown, 3)}))
+    (results_dir / "web" / f"conversation-shown-{request.node.callspec.id}.json").write_text(
+        json.dumps({"viewport": viewport, "text_size": text_size, "share_of_panel_height": round(shown, 3)})
+    )
     assert shown >= 1 / 3, f"the conversation shows in {shown:.0%} of the panel's height"
 
 
@@ -493,8 +506,10 @@ def test_dark_mode_follows_the_system(widget_in, results_dir):
     widget = widget_in(viewport=DESKTOP, color_scheme="dark")
     widget.start()
     widget.ask("what helps calcinosis?")
-    panel, answer = (locator.evaluate("el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]")
-                     for locator in (widget.panel, widget.last_answer))
+    panel, answer = (
+        locator.evaluate("el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]")
+        for locator in (widget.panel, widget.last_answer)
+    )
     for background, colour in (panel, answer):
         assert luminance(background) < 0.05 and luminance(colour) > 0.6, (background, colour)
     widget.page.screenshot(path=str(results_dir / "screenshots" / "desktop-dark.png"))
@@ -513,7 +528,9 @@ def test_on_a_phone_focus_stays_inside_the_open_panel(new_widget):
     inside = []
     for key in ["Tab"] * 25 + ["Shift+Tab"] * 25:
         widget.page.keyboard.press(key)
-        inside.append(widget.page.evaluate("() => document.getElementById('sscbot-panel').contains(document.activeElement)"))
+        inside.append(
+            widget.page.evaluate("() => document.getElementById('sscbot-panel').contains(document.activeElement)")
+        )
     assert all(inside), inside.index(False)
 
 
@@ -524,7 +541,8 @@ def test_the_conversation_id_is_issued_by_the_server_and_a_refused_token_starts_
     assert len(base64.urlsafe_b64decode(first + "==")) == 16  # 128 bits, from the widget server
     widget.page.evaluate(  # as if the server's key had changed since
         "for (const k of Object.keys(localStorage).filter(k => k.startsWith('sscbot.'))) {"
-        " const s = JSON.parse(localStorage.getItem(k)); s.token = 'forged'; localStorage.setItem(k, JSON.stringify(s)); }"
+        " const s = JSON.parse(localStorage.getItem(k)); s.token = 'forged';"
+        " localStorage.setItem(k, JSON.stringify(s)); }"
     )
     widget.page.reload()
     widget.wait_ready()

@@ -1,4 +1,5 @@
 """The chat widget as a patient meets it, for the browser tests: what they click and read."""
+
 import json
 
 from playwright.sync_api import Page, expect

@@ -1,4 +1,5 @@
 """Beyond loopback a server refuses to start without its secrets, naming the missing ones."""
+
 import subprocess
 import sys
 
@@ -33,13 +34,17 @@ def test_rasa_listens_on_every_interface_unless_told():
     assert interface(["-i", "127.0.0.1"]) == interface(["--interface=127.0.0.1"]) == "127.0.0.1"
 
 
-@pytest.mark.parametrize("command, missing", [
-    (["bot.web", "--host", "0.0.0.0"], "SSCBOT_WEBHOOK_TOKEN and SSCBOT_CONVERSATION_KEY"),
-    (["bot.staff", "--host", "0.0.0.0"], "SSCBOT_STAFF_KEY and SSCBOT_WEBHOOK_TOKEN"),
-    (["bot.run.rasa_server", "run", "--port", "1"], "SSCBOT_WEBHOOK_TOKEN"),
-])
+@pytest.mark.parametrize(
+    "command, missing",
+    [
+        (["bot.web", "--host", "0.0.0.0"], "SSCBOT_WEBHOOK_TOKEN and SSCBOT_CONVERSATION_KEY"),
+        (["bot.staff", "--host", "0.0.0.0"], "SSCBOT_STAFF_KEY and SSCBOT_WEBHOOK_TOKEN"),
+        (["bot.run.rasa_server", "run", "--port", "1"], "SSCBOT_WEBHOOK_TOKEN"),
+    ],
+)
 def test_each_server_refuses_to_start_beyond_loopback_without_its_secrets(command, missing, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    started = subprocess.run([sys.executable, "-m", *command], env=env, cwd=PROJECT_DIR, capture_output=True,
-                             text=True, timeout=120)
+    started = subprocess.run(
+        [sys.executable, "-m", *command], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120
+    )
     assert started.returncode != 0 and f"needs {missing} set" in started.stderr

@@ -5,9 +5,17 @@ from bot.access.origins import OriginPolicy
 from bot.access.rate_limits import Rate
 
 
-@pytest.mark.parametrize("header, token", [
-    ("Bearer abc", "abc"), ("bearer  abc ", "abc"), ("Basic abc", None), ("Bearer", None), (None, None), ("", None),
-])
+@pytest.mark.parametrize(
+    "header, token",
+    [
+        ("Bearer abc", "abc"),
+        ("bearer  abc ", "abc"),
+        ("Basic abc", None),
+        ("Bearer", None),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_bearer_token(header, token):
     assert bearer_token(header) == token
 
@@ -35,12 +43,15 @@ def test_over_the_limit_is_429_with_retry_after():
     assert "from your network" in address.value.message
 
 
-@pytest.mark.parametrize("other, shared", [
-    ("2001:db8::2", True),  # the same /64: one home, one device
-    ("2001:DB8:0:0:ffff::9", True),
-    ("2001:db8:0:1::1", False),  # the next /64
-    ("::ffff:198.51.100.1", False),
-])
+@pytest.mark.parametrize(
+    "other, shared",
+    [
+        ("2001:db8::2", True),  # the same /64: one home, one device
+        ("2001:DB8:0:0:ffff::9", True),
+        ("2001:db8:0:1::1", False),  # the next /64
+        ("::ffff:198.51.100.1", False),
+    ],
+)
 def test_one_ipv6_64_is_one_client(other, shared):
     guard = Guard(OriginPolicy.of([]), per_address=Rate(1, 60))
     guard.check_address("2001:db8::1", None)

@@ -11,7 +11,9 @@ class Clock:
         return self.now
 
 
-@pytest.mark.parametrize("text, rate", [("30/60", Rate(30, 60.0)), (" 5 / 1.5 ", Rate(5, 1.5)), ("off", None), ("", None)])
+@pytest.mark.parametrize(
+    "text, rate", [("30/60", Rate(30, 60.0)), (" 5 / 1.5 ", Rate(5, 1.5)), ("off", None), ("", None)]
+)
 def test_rates_are_read_from_settings(text, rate):
     assert Rate.parse(text, "SETTING") == rate
 

@@ -1,5 +1,6 @@
 """Every custom action, run on tracker fixtures with rasa_sdk's CollectingDispatcher:
 the full list of events and what the user would see."""
+
 import asyncio
 
 import pytest
@@ -20,8 +21,12 @@ def tracker(text, intent, entities=(), parse=None, **slots):
     return Tracker(
         sender_id="patient-1",
         slots={"concept": None, "question_type": None, "explained": None, **slots},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities),
-                        **(parse or {})},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": list(entities),
+            **(parse or {}),
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -54,7 +59,7 @@ def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id
         assert f"{SOURCE} ({item.section}), reviewed 2023-11-22." in text
     titles = [b["title"] for b in messages[0].get("buttons", [])]
     assert len(titles) <= 3 and titles[: len(offered)] == [library.items[o].title for o in offered]
-    titles = titles[len(offered):]
+    titles = titles[len(offered) :]
     related = [library.items[r].title for r in item.related if r not in offered]
     shown = next((n for n in range(len(titles), -1, -1) if titles[:n] == related[:n]), 0)
     definitions = {i.title for i in library.items.values() if i.answers == "definition"}
@@ -76,15 +81,21 @@ def assert_medical_turn(messages, library, item_id, kind, topic=None, content_id
 
 def test_what_helps_calcinosis(library):
     messages, events = run(
-        ActionAnswerQuestion(), tracker("what helps calcinosis?", "ask_treatment", [entity("manifestation", "calcinosis")])
+        ActionAnswerQuestion(),
+        tracker("what helps calcinosis?", "ask_treatment", [entity("manifestation", "calcinosis")]),
     )
     assert_medical_turn(messages, library, "skin.calcinosis_treatments", "answer")
     assert events == [SlotSet("question_type", "treatments"), SlotSet("concept", "calcinosis")]
 
 
 def test_follow_up_keeps_the_question_type(library):
-    follow_up = tracker("and raynauds?", "follow_up", [entity("manifestation", "raynauds")],
-                        concept="calcinosis", question_type="treatments")
+    follow_up = tracker(
+        "and raynauds?",
+        "follow_up",
+        [entity("manifestation", "raynauds")],
+        concept="calcinosis",
+        question_type="treatments",
+    )
     messages, events = run(ActionAnswerQuestion(), follow_up)
     item_id = next(i.id for i in library.items.values() if i.concept == "raynauds" and i.answers == "treatments")
     assert_medical_turn(messages, library, item_id, "answer")
@@ -133,13 +144,19 @@ def test_a_button_opens_its_content_item(library):
 
 
 def button(content_id):
-    return tracker(f'/ask_definition{{"content_id": "{content_id}"}}', "ask_definition",
-                   [entity("content_id", content_id)])
+    return tracker(
+        f'/ask_definition{{"content_id": "{content_id}"}}', "ask_definition", [entity("content_id", content_id)]
+    )
 
 
-@pytest.mark.parametrize("content_id, kind", [("out_of_scope.not_covered", "out_of_scope"),
-                                              ("guardrail.medicine_change", "guardrail"),
-                                              ("emergency.urgent", "emergency")])
+@pytest.mark.parametrize(
+    "content_id, kind",
+    [
+        ("out_of_scope.not_covered", "out_of_scope"),
+        ("guardrail.medicine_change", "guardrail"),
+        ("emergency.urgent", "emergency"),
+    ],
+)
 def test_a_button_opens_a_safety_text_in_its_own_kind(library, content_id, kind):
     messages, events = run(ActionAnswerQuestion(), button(content_id))
     assert_medical_turn(messages, library, content_id, kind)
@@ -182,7 +199,8 @@ def test_guardrail_without_a_known_medicine(library, text, guardrail):
 
 def test_guardrail_adds_what_the_article_says_about_the_medicine(library):
     messages, _ = run(
-        ActionGuardrail(), tracker("can i double my prednisolone", "ask_personal_advice", [entity("treatment", "steroids")])
+        ActionGuardrail(),
+        tracker("can i double my prednisolone", "ask_personal_advice", [entity("treatment", "steroids")]),
     )
     steroids = next(i for i in library.defining_items() if i.concept == "steroids")
     text = assert_medical_turn(
@@ -195,12 +213,18 @@ def test_guardrail_adds_what_the_article_says_about_the_medicine(library):
 def test_a_dose_question_still_gets_what_the_article_says_about_the_medicine(library):
     """ "My doctor wants me on prednisolone 20 mg, is that risky?": no advice on the dose, but
     the article's word on steroid doses and renal crisis, which the patient needs."""
-    messages, _ = run(ActionGuardrail(), tracker(
-        "my doctor wants me on prednisolone 20 mg, is that risky?", "ask_personal_advice",
-        [entity("treatment", "steroids")]))
+    messages, _ = run(
+        ActionGuardrail(),
+        tracker(
+            "my doctor wants me on prednisolone 20 mg, is that risky?",
+            "ask_personal_advice",
+            [entity("treatment", "steroids")],
+        ),
+    )
     steroids = next(i for i in library.defining_items() if i.concept == "steroids")
-    text = assert_medical_turn(messages, library, steroids.id, "guardrail", topic="guardrail",
-                               content_id="guardrail.dose")
+    text = assert_medical_turn(
+        messages, library, steroids.id, "guardrail", topic="guardrail", content_id="guardrail.dose"
+    )
     assert text.startswith(library.items["guardrail.dose"].answer)
     assert "not advice for you" in text and "renal) crisis" in text
 
@@ -255,31 +279,48 @@ def test_the_action_server_refuses_to_start_without_an_item_it_sends():
 
 def test_the_other_questions_of_a_message_come_back_as_buttons_first(library):
     text = "What helps calcinosis on my elbows? And is scleroderma hereditary?"
-    messages, _ = run(ActionAnswerQuestion(), tracker(
-        text, "ask_treatment", [entity("manifestation", "calcinosis")],
-        parse={"other_questions": ["And is scleroderma hereditary?"]}))
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker(
+            text,
+            "ask_treatment",
+            [entity("manifestation", "calcinosis")],
+            parse={"other_questions": ["And is scleroderma hereditary?"]},
+        ),
+    )
     buttons = messages[0]["buttons"]
-    assert buttons[0] == {"title": "You also asked: And is scleroderma hereditary?",
-                          "payload": "And is scleroderma hereditary?"}
+    assert buttons[0] == {
+        "title": "You also asked: And is scleroderma hereditary?",
+        "payload": "And is scleroderma hereditary?",
+    }
     assert messages[1]["custom"]["content_id"] == "skin.calcinosis_treatments"
 
 
 def test_the_question_names_the_concept_not_the_story(library):
     text = "I take imatinib every day. What helps calcium lumps?"
     question_start = text.index("What")
-    messages, _ = run(ActionAnswerQuestion(), tracker(
-        text, "ask_treatment",
-        [dict(entity("treatment", "imatinib"), start=7, end=15),
-         dict(entity("manifestation", "calcinosis"), start=text.index("calcium"), end=len(text) - 1)],
-        parse={"focus": {"start": question_start, "end": len(text), "question_start": question_start}}))
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker(
+            text,
+            "ask_treatment",
+            [
+                dict(entity("treatment", "imatinib"), start=7, end=15),
+                dict(entity("manifestation", "calcinosis"), start=text.index("calcium"), end=len(text) - 1),
+            ],
+            parse={"focus": {"start": question_start, "end": len(text), "question_start": question_start}},
+        ),
+    )
     assert messages[1]["custom"]["content_id"] == "skin.calcinosis_treatments"
 
 
 def test_the_remembered_concept_only_for_a_follow_up(library):
     follow_up, _ = run(ActionAnswerQuestion(), tracker("what else is there?", "ask_treatment", concept="calcinosis"))
     assert follow_up[1]["custom"]["content_id"] == "skin.calcinosis_treatments"
-    story = ("my hands have been bad all winter and the skin keeps cracking open at the knuckles when I wash up "
-             "in the evenings")
+    story = (
+        "my hands have been bad all winter and the skin keeps cracking open at the knuckles when I wash up "
+        "in the evenings"
+    )
     new_topic, _ = run(ActionAnswerQuestion(), tracker(story, "ask_treatment", concept="calcinosis"))
     assert new_topic[1]["custom"]["content_id"] == "out_of_scope.not_understood"
 
@@ -288,19 +329,28 @@ def test_a_common_question_gets_its_honest_reply_from_any_action(library):
     for action, intent in ((ActionOutOfScope(), "out_of_scope"), (ActionAnswerQuestion(), "ask_what_is_ssc")):
         messages, _ = run(action, tracker("is it contagious?", intent, parse={"asked_item": "out_of_scope.contagion"}))
         assert_medical_turn(messages, library, "out_of_scope.contagion", "out_of_scope")
-    messages, _ = run(ActionOutOfScope(), tracker("is it hereditary?", "out_of_scope",
-                                                  parse={"asked_item": "what_is_ssc.causes"}))
+    messages, _ = run(
+        ActionOutOfScope(), tracker("is it hereditary?", "out_of_scope", parse={"asked_item": "what_is_ssc.causes"})
+    )
     assert_medical_turn(messages, library, "what_is_ssc.causes", "answer")
 
 
 def test_side_effects_of_a_named_medicine_say_so_then_what_the_article_says(library):
-    messages, _ = run(ActionAnswerQuestion(), tracker(
-        "what are the side effects of CellCept?", "ask_definition",
-        [dict(entity("treatment", "mycophenolate"), text="CellCept")], parse={"asked_item": "out_of_scope.side_effects"}))
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker(
+            "what are the side effects of CellCept?",
+            "ask_definition",
+            [dict(entity("treatment", "mycophenolate"), text="CellCept")],
+            parse={"asked_item": "out_of_scope.side_effects"},
+        ),
+    )
     text = assert_medical_turn(messages, library, "treatments.mycophenolate", "answer")
     assert text.startswith("The article does not describe the side effects or the safety of CellCept in detail.")
-    alone, _ = run(ActionOutOfScope(), tracker("any side effects?", "out_of_scope",
-                                               parse={"asked_item": "out_of_scope.side_effects"}))
+    alone, _ = run(
+        ActionOutOfScope(),
+        tracker("any side effects?", "out_of_scope", parse={"asked_item": "out_of_scope.side_effects"}),
+    )
     assert "the safety of these medicines" in alone[0]["text"] and "{name}" not in alone[0]["text"]
 
 
@@ -310,35 +360,55 @@ def verdict(rule, item=None, options=()):
 
 def test_the_verdicts_item_is_answered_whatever_the_message_names(library):
     parse = verdict("ranked", "vascular.digital_ulcers_treatments")
-    messages, events = run(ActionAnswerQuestion(), tracker(
-        "on cellcept and my fingertips have sores that will not heal, what helps", "ask_treatment",
-        [entity("treatment", "mycophenolate")], parse))
-    assert_medical_turn(messages, library, "vascular.digital_ulcers_treatments", "answer",
-                        offered=("treatments.mycophenolate",))  # the medicine named, as a button
+    messages, events = run(
+        ActionAnswerQuestion(),
+        tracker(
+            "on cellcept and my fingertips have sores that will not heal, what helps",
+            "ask_treatment",
+            [entity("treatment", "mycophenolate")],
+            parse,
+        ),
+    )
+    assert_medical_turn(
+        messages, library, "vascular.digital_ulcers_treatments", "answer", offered=("treatments.mycophenolate",)
+    )  # the medicine named, as a button
     assert events == [SlotSet("question_type", "treatments"), SlotSet("concept", "digital_ulcers")]
 
 
 def test_unsure_it_asks_back_with_the_options_and_something_else(library):
     options = ("lung.overview", "heart.overview", "kidney.overview")
-    messages, events = run(ActionAnswerQuestion(), tracker("my insides", "ask_definition", [],
-                                                           verdict("ask_back", options=options)))
+    messages, events = run(
+        ActionAnswerQuestion(), tracker("my insides", "ask_definition", [], verdict("ask_back", options=options))
+    )
     assert events == []
     assert messages[0]["text"] == "Do you mean one of these?"
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert titles == [library.items[o].title for o in options] + ["Something else"]
     assert messages[0]["buttons"][0]["payload"] == '/ask_definition{"content_id": "lung.overview"}'
     assert messages[1]["custom"] == {
-        "topic": "lung", "kind": "clarify", "content_id": None, "title": None, "source": None, "disclaimer": False,
-        "options": [{"content_id": o, "topic": library.items[o].topic, "title": library.items[o].title}
-                    for o in options],
+        "topic": "lung",
+        "kind": "clarify",
+        "content_id": None,
+        "title": None,
+        "source": None,
+        "disclaimer": False,
+        "options": [
+            {"content_id": o, "topic": library.items[o].topic, "title": library.items[o].title} for o in options
+        ],
     }
     assert "disclaimer" not in messages[0]["text"].lower()
 
 
 def test_something_else_gets_the_honest_reply_with_an_invitation_to_ask_again(library):
-    messages, _ = run(ActionAnswerQuestion(), tracker(
-        '/ask_definition{"content_id": "out_of_scope.something_else"}', "ask_definition",
-        [entity("content_id", "out_of_scope.something_else")], verdict("button", options=("lung.overview",))))
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker(
+            '/ask_definition{"content_id": "out_of_scope.something_else"}',
+            "ask_definition",
+            [entity("content_id", "out_of_scope.something_else")],
+            verdict("button", options=("lung.overview",)),
+        ),
+    )
     assert_medical_turn(messages, library, "out_of_scope.something_else", "out_of_scope")
     assert "ask it another way" in messages[0]["text"]
 
@@ -348,8 +418,9 @@ def answered(*item_ids):
 
 
 def test_what_else_gives_the_next_item_never_the_same_text_and_says_when_there_is_no_more(library):
-    follow_up = tracker("what else can help?", "follow_up", [], verdict("follow_up"), concept="raynauds",
-                        question_type="treatments")
+    follow_up = tracker(
+        "what else can help?", "follow_up", [], verdict("follow_up"), concept="raynauds", question_type="treatments"
+    )
     follow_up.events = answered("vascular.raynauds_treatments")
     messages, _ = run(ActionAnswerQuestion(), follow_up)
     first_unanswered = library.items["vascular.raynauds_treatments"].related[0]
@@ -361,9 +432,15 @@ def test_what_else_gives_the_next_item_never_the_same_text_and_says_when_there_i
 
 
 def test_a_dose_question_in_pregnancy_is_refused_with_the_pregnancy_reply(library):
-    messages, _ = run(ActionGuardrail(), tracker(
-        "how much methotrexate can i take while pregnant", "ask_personal_advice",
-        [entity("treatment", "methotrexate")], {"asked_item": "out_of_scope.pregnancy"}))
+    messages, _ = run(
+        ActionGuardrail(),
+        tracker(
+            "how much methotrexate can i take while pregnant",
+            "ask_personal_advice",
+            [entity("treatment", "methotrexate")],
+            {"asked_item": "out_of_scope.pregnancy"},
+        ),
+    )
     text = messages[0]["text"]
     assert library.items["guardrail.dose"].answer in text and library.items["out_of_scope.pregnancy"].answer in text
     assert messages[1]["custom"]["kind"] == "guardrail" and messages[1]["custom"]["content_id"] == "guardrail.dose"

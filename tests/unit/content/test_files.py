@@ -1,5 +1,6 @@
 """Loading content/: the real content is complete; each kind of bad content is
 refused with a message naming the file, the item and the field."""
+
 import re
 
 import pytest
@@ -9,9 +10,23 @@ from bot.content.files import ANSWER_TYPES, TOPICS, ContentError, load_library
 
 TAXONOMY_FILES = [t for t in TOPICS if t != "smalltalk"]
 ISSUE_GLOSSARY = [
-    "calcinosis", "telangiectasia", "raynauds", "digital_ulcers", "sympathectomy", "dmards", "myositis",
-    "contractures", "renal_crisis", "pulmonary_hypertension", "who_functional_class", "prostacyclin_analogues",
-    "pde5_inhibitors", "endothelin_antagonists", "ace_inhibitors", "arbs", "calcium_channel_blockers",
+    "calcinosis",
+    "telangiectasia",
+    "raynauds",
+    "digital_ulcers",
+    "sympathectomy",
+    "dmards",
+    "myositis",
+    "contractures",
+    "renal_crisis",
+    "pulmonary_hypertension",
+    "who_functional_class",
+    "prostacyclin_analogues",
+    "pde5_inhibitors",
+    "endothelin_antagonists",
+    "ace_inhibitors",
+    "arbs",
+    "calcium_channel_blockers",
 ]
 
 

@@ -1,6 +1,7 @@
 """Medical words a patient may not know ("WHO class IV", "PDE-5 inhibitors") are explained
 where the lung and heart answers use them (issue #22): in the answer itself, or by a
 "What is ...?" button among the suggested questions the widget shows."""
+
 import re
 
 import pytest
@@ -14,8 +15,11 @@ EVERYDAY = {"systemic_sclerosis", "refractory", "steroids"}
 
 def hard_words(library):
     """The tests, grades and groups of medicines ("What are ...?") that the content defines."""
-    return [item for item in library.defining_items()
-            if item.concept not in EVERYDAY and (item.entity == "term" or item.title.startswith("What are"))]
+    return [
+        item
+        for item in library.defining_items()
+        if item.concept not in EVERYDAY and (item.entity == "term" or item.title.startswith("What are"))
+    ]
 
 
 def used(term, text):
@@ -27,9 +31,15 @@ def explained(term, text):
     (ECG)"), or a sentence that starts with the term and says what it is, or the term named
     after a plain description ("medicines that widen blood vessels, such as ...")."""
     name = re.escape(term)
-    return any(re.search(pattern, text, re.I) for pattern in (
-        rf"(?<![\w-]){name} \(", rf"\({name}\)", rf"(^|\. ){name} (is|are|means|grade)\b",
-        rf"\bsuch as [^.]*(?<![\w-]){name}(?![\w-])"))
+    return any(
+        re.search(pattern, text, re.I)
+        for pattern in (
+            rf"(?<![\w-]){name} \(",
+            rf"\({name}\)",
+            rf"(^|\. ){name} (is|are|means|grade)\b",
+            rf"\bsuch as [^.]*(?<![\w-]){name}(?![\w-])",
+        )
+    )
 
 
 @pytest.mark.parametrize("topic", TOPICS)

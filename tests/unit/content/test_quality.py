@@ -1,5 +1,6 @@
 """Plain language, safety text and the answer contract on every content item and
 every response the bot can send."""
+
 import datetime as dt
 import re
 
@@ -7,9 +8,9 @@ import pytest
 import yaml
 
 from actions.answer_question import SAFETY_KINDS
-from bot.run.cli import main
-from bot.content.report import MAX_GRADE, check_items, name_pattern, readability_grade
 from bot.content.replies import KINDS, SafetyTexts, item_messages, welcome_messages
+from bot.content.report import MAX_GRADE, check_items, name_pattern, readability_grade
+from bot.run.cli import main
 from bot.settings import PROJECT_DIR
 
 CONTRACT_KEYS = {"topic", "kind", "content_id", "source", "disclaimer"}
@@ -17,7 +18,9 @@ ITEM_CONTRACT_KEYS = CONTRACT_KEYS | {"title"}  # a turn answered from a content
 
 
 def test_every_answer_reads_at_grade_8_or_lower(library):
-    too_hard = {c.item.id: round(c.grade, 1) for c in check_items(library, dt.date.today(), 10_000) if c.grade > MAX_GRADE}
+    too_hard = {
+        c.item.id: round(c.grade, 1) for c in check_items(library, dt.date.today(), 10_000) if c.grade > MAX_GRADE
+    }
     assert too_hard == {}
 
 

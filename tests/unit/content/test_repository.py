@@ -1,6 +1,7 @@
 """Content is read once per process, and written to the content store only by the
 explicit load step: importing the actions writes nothing, and the action server refuses
 to start from a store that was never loaded."""
+
 import os
 import subprocess
 import sys
@@ -20,10 +21,15 @@ def test_the_load_step_fills_the_store(tmp_path):
 
 
 def _python(code, tmp_path, *args):
-    env = {**os.environ, "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'never-loaded.db'}",
-           "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, *code, *args], cwd=PROJECT_DIR, env=env, text=True, capture_output=True,
-                          timeout=120)
+    env = {
+        **os.environ,
+        "SSCBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'never-loaded.db'}",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONWARNINGS": "ignore",
+    }
+    return subprocess.run(
+        [sys.executable, *code, *args], cwd=PROJECT_DIR, env=env, text=True, capture_output=True, timeout=120
+    )
 
 
 def test_importing_the_actions_writes_nothing(tmp_path):

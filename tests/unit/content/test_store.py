@@ -1,10 +1,10 @@
 """The content store keeps validated content in a real SQLite database."""
+
 import dataclasses
 import multiprocessing
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import func, select
 
 from bot.content.store import ContentStore, ItemRow, RelatedRow, TermRow

@@ -3,6 +3,7 @@ against the schemas of Rasa's charts and key by key, every setting they name is 
 code reads, every probe and command points at a route or an entry point that exists, and
 they are safe by default: the internet reaches only the patient's page and API (not Rasa's
 webhook, not the staff console), and nothing starts without its secrets."""
+
 import json
 import re
 import subprocess
@@ -17,18 +18,44 @@ from bot.settings import PROJECT_DIR
 
 DEPLOY = PROJECT_DIR / "deploy"
 SCHEMAS = DEPLOY / "helm" / "chart-schemas"
-CHARTS = {"rasa-values.yaml": "rasa-1.17.8.values.schema.json",
-          "action-server-values.yaml": "rasa-action-server-1.0.9.values.schema.json"}
+CHARTS = {
+    "rasa-values.yaml": "rasa-1.17.8.values.schema.json",
+    "action-server-values.yaml": "rasa-action-server-1.0.9.values.schema.json",
+}
 COMPOSE = yaml.safe_load((DEPLOY / "compose" / "docker-compose.yml").read_text(encoding="utf-8"))
 RASA_HEALTH, ACTIONS_HEALTH, WEB_HEALTH, CONSOLE_HEALTH = "/webhooks/rest/", "/health", "/health", "/staff/health"
 NGINX = (DEPLOY / "compose" / "nginx.conf").read_text(encoding="utf-8")
-SECRETS = {"SSCBOT_WEBHOOK_TOKEN": ("rasa", "widget", "console"), "SSCBOT_CONVERSATION_KEY": ("widget",),
-           "SSCBOT_STAFF_KEY": ("console",)}
+SECRETS = {
+    "SSCBOT_WEBHOOK_TOKEN": ("rasa", "widget", "console"),
+    "SSCBOT_CONVERSATION_KEY": ("widget",),
+    "SSCBOT_STAFF_KEY": ("console",),
+}
 # The patient's side (bot/web/server.py), and what must never be public.
-WIDGET_PATHS = ("/", "/widget.js", "/widget.css", "/site.css", "/health", "/api/conversation", "/api/chat",
-                "/api/feedback", "/api/intro", "/api/questions")
-PRIVATE_PATHS = ("/webhooks/", "/webhooks/rest/webhook", "/webhooks/rest/", "/webhooks", "/staff/", "/staff",
-                 "/staff/api/login", "/staff/health", "/conversations/x/tracker", "/model", "/index.html")
+WIDGET_PATHS = (
+    "/",
+    "/widget.js",
+    "/widget.css",
+    "/site.css",
+    "/health",
+    "/api/conversation",
+    "/api/chat",
+    "/api/feedback",
+    "/api/intro",
+    "/api/questions",
+)
+PRIVATE_PATHS = (
+    "/webhooks/",
+    "/webhooks/rest/webhook",
+    "/webhooks/rest/",
+    "/webhooks",
+    "/staff/",
+    "/staff",
+    "/staff/api/login",
+    "/staff/health",
+    "/conversations/x/tracker",
+    "/model",
+    "/index.html",
+)
 
 
 def values(name):
@@ -111,7 +138,7 @@ def nginx_upstream(location):
 
 def nginx_servers():
     """(the ports a server listens on, whether with TLS, its directives) for each server."""
-    (_, http), = directive(nginx_blocks(NGINX), "http")
+    ((_, http),) = directive(nginx_blocks(NGINX), "http")
     servers = []
     for _, server in directive(http, "server"):
         listens = [args for args, _ in directive(server, "listen")]
@@ -178,8 +205,11 @@ def test_probes_and_health_checks_use_the_servers_health_routes():
     for probe in ("livenessProbe", "readinessProbe"):
         assert rasa[probe]["httpGet"]["path"] == RASA_HEALTH
         assert actions[probe]["httpGet"]["path"] == ACTIONS_HEALTH
-    checks = {name: " ".join(service["healthcheck"]["test"]) for name, service in COMPOSE["services"].items()
-              if name in ("rasa", "actions", "widget", "console")}
+    checks = {
+        name: " ".join(service["healthcheck"]["test"])
+        for name, service in COMPOSE["services"].items()
+        if name in ("rasa", "actions", "widget", "console")
+    }
     assert RASA_HEALTH in checks["rasa"] and f"5055{ACTIONS_HEALTH}" in checks["actions"]
     assert f"8080{WEB_HEALTH}" in checks["widget"] and f"8081{CONSOLE_HEALTH}" in checks["console"]
     probes = {container(d)["name"]: container(d) for d in manifests("Deployment")}
@@ -218,8 +248,9 @@ def server_commands():
 @pytest.mark.parametrize("module", sorted(server_commands()))
 def test_the_server_commands_use_options_the_servers_take(module):
     """The console and the widget server are ours: each option deploy/ gives them is in their --help."""
-    shown = subprocess.run([sys.executable, "-m", module, "--help"], cwd=PROJECT_DIR, capture_output=True,
-                           text=True, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-m", module, "--help"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120
+    )
     assert shown.returncode == 0, shown.stderr[-2000:]
     for option in server_commands()[module]:
         assert re.search(rf"{option}\b", shown.stdout), (module, option)
@@ -270,7 +301,7 @@ def test_nginx_hides_its_version_and_sends_hsts_where_tls_ends():
         assert int(re.search(r"max-age=(\d+)", value).group(1)) >= 180 * 86400 and flags == ["always"]
         # a location's own add_header would drop the server's
         assert not any(directive(body, "add_header") for _, body in directive(server, "location"))
-        (protocols, _), = directive(server, "ssl_protocols")
+        ((protocols, _),) = directive(server, "ssl_protocols")
         assert set(protocols) <= {"TLSv1.2", "TLSv1.3"}
 
 
@@ -357,9 +388,10 @@ def test_no_helm_ingress_routes_the_webhook_or_the_console():
     def routes(rule, path):
         for route in rule["http"]["paths"]:
             wanted, kind = route["path"], route["pathType"]
-            if path == wanted or (kind != "Exact" and
-                                  path.rstrip("/").split("/")[:len(wanted.rstrip("/").split("/"))]
-                                  == wanted.rstrip("/").split("/")):
+            if path == wanted or (
+                kind != "Exact"
+                and path.rstrip("/").split("/")[: len(wanted.rstrip("/").split("/"))] == wanted.rstrip("/").split("/")
+            ):
                 return route["backend"]["service"]["name"]
         return None
 

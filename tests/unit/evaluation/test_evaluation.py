@@ -1,4 +1,5 @@
 """The real-question sets are well formed, and the figures are computed as documented."""
+
 import pytest
 
 from bot import settings
@@ -9,8 +10,16 @@ SETS = settings.PROJECT_DIR / "evaluation"
 
 
 def question(qid="Q1", topics=("skin",), content_ids=("skin.calcinosis_treatments",), urgent=False, advice=False):
-    return Question(qid, "what helps calcinosis", "https://example.org/q", tuple(topics), tuple(content_ids),
-                    urgent, advice, "heldout")
+    return Question(
+        qid,
+        "what helps calcinosis",
+        "https://example.org/q",
+        tuple(topics),
+        tuple(content_ids),
+        urgent,
+        advice,
+        "heldout",
+    )
 
 
 def test_the_shipped_sets_load_and_are_apart(library):
@@ -24,12 +33,15 @@ def test_the_shipped_sets_load_and_are_apart(library):
 
 def test_a_bad_entry_names_the_file_and_the_entry(tmp_path, library):
     path = tmp_path / "dev.yml"
-    path.write_text("- {id: X1, text: hi, source: 'https://a.example', topics: [nonsense], urgent: false, "
-                    "asks_advice: false}\n")
+    path.write_text(
+        "- {id: X1, text: hi, source: 'https://a.example', topics: [nonsense], urgent: false, " "asks_advice: false}\n"
+    )
     with pytest.raises(DatasetError, match=r"dev.yml: entry 1 \(X1\): unknown topics"):
         load_part(path, "dev", set(library.items), 1000)
-    path.write_text("- {id: X1, text: hi, source: 'https://a.example', topics: [skin], content_ids: [skin.nope], "
-                    "urgent: false, asks_advice: false}\n")
+    path.write_text(
+        "- {id: X1, text: hi, source: 'https://a.example', topics: [skin], content_ids: [skin.nope], "
+        "urgent: false, asks_advice: false}\n"
+    )
     with pytest.raises(DatasetError, match="unknown content ids"):
         load_part(path, "dev", set(library.items), 1000)
 
@@ -38,12 +50,17 @@ def test_figures():
     outcomes = [
         Outcome(question("A"), Reply("skin", "answer", "skin.calcinosis_treatments")),
         Outcome(question("B"), Reply("vascular", "answer", "vascular.overview")),  # wrong topic and item
-        Outcome(question("C", topics=("emergency",), content_ids=(), urgent=True), Reply("emergency", "emergency",
-                                                                                          "emergency.urgent")),
-        Outcome(question("D", topics=("guardrail", "skin"), advice=True), Reply("guardrail", "guardrail",
-                                                                                "guardrail.dose")),
-        Outcome(question("E", topics=("out_of_scope",), content_ids=()), Reply("guardrail", "guardrail",
-                                                                               "guardrail.diagnosis")),
+        Outcome(
+            question("C", topics=("emergency",), content_ids=(), urgent=True),
+            Reply("emergency", "emergency", "emergency.urgent"),
+        ),
+        Outcome(
+            question("D", topics=("guardrail", "skin"), advice=True), Reply("guardrail", "guardrail", "guardrail.dose")
+        ),
+        Outcome(
+            question("E", topics=("out_of_scope",), content_ids=()),
+            Reply("guardrail", "guardrail", "guardrail.diagnosis"),
+        ),
         # asked back, the right item second among the options: a top-1 miss, a top-3 hit
         Outcome(question("F"), Reply("skin", "clarify", "", options=("skin.overview", "skin.calcinosis_treatments"))),
         # asked back without the right item
@@ -61,6 +78,8 @@ def test_figures():
     assert scores.per_topic()["skin"] == (1.0, 0.5, 4)
     assert scores.confusion()[("skin", "vascular")] == 2
     assert gate_failures(scores, {"topic_accuracy": {"min": 0.6}, "guardrail_false_rate": {"max": 0.1}}) == [
-        "heldout topic_accuracy 57.1% (4/7) is below 60.0%", "heldout guardrail_false_rate 20.0% (1/5) is above 10.0%"]
+        "heldout topic_accuracy 57.1% (4/7) is below 60.0%",
+        "heldout guardrail_false_rate 20.0% (1/5) is above 10.0%",
+    ]
     assert any(line.startswith("topic_accuracy 57.1%") for line in scores.unmet())
     assert any(line.startswith("ask_back_rate 28.6%") for line in scores.unmet())

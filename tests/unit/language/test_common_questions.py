@@ -1,6 +1,7 @@
 """Common questions the article does not answer (or answers in part) are recognised in the
 question of a message (`asked_as` in content/), and each reply is honest and names who
 can answer."""
+
 import pytest
 
 from bot.language.understanding import Understanding

@@ -1,8 +1,17 @@
 """The sentence encoder: the pinned files only, and upstream's reference figures."""
+
 import numpy as np
 import pytest
 
-from bot.language.encoder import MODEL, TOKENIZER, EncoderError, ModelFile, SentenceEncoder, checked_file, shared_encoder
+from bot.language.encoder import (
+    MODEL,
+    TOKENIZER,
+    EncoderError,
+    ModelFile,
+    SentenceEncoder,
+    checked_file,
+    shared_encoder,
+)
 
 
 def cosine(a, b):
@@ -30,13 +39,22 @@ def test_vectors_are_unit_length_and_do_not_depend_on_the_batch():
 @pytest.mark.parametrize(
     "text,paraphrase,unrelated",
     [
-        ("My fingers turn white when it is chilly", "Cold weather makes my digits go pale",
-         "My fingers are good at playing the piano"),
-        ("I get out of breath climbing stairs", "Walking up steps leaves me winded",
-         "I climb the stairs to my office every morning"),
+        (
+            "My fingers turn white when it is chilly",
+            "Cold weather makes my digits go pale",
+            "My fingers are good at playing the piano",
+        ),
+        (
+            "I get out of breath climbing stairs",
+            "Walking up steps leaves me winded",
+            "I climb the stairs to my office every morning",
+        ),
         ("what medicine helps my kidneys", "which drugs treat renal problems", "my kidneys are in my lower back"),
-        ("hard lumps of calcium under my skin", "chalky deposits poking out near the elbows",
-         "my skin is sunburnt after the beach"),
+        (
+            "hard lumps of calcium under my skin",
+            "chalky deposits poking out near the elbows",
+            "my skin is sunburnt after the beach",
+        ),
     ],
 )
 def test_paraphrases_sharing_no_content_word_are_closer_than_unrelated_sentences_that_share_one(

@@ -1,5 +1,6 @@
 """The item ranker learns from labelled examples and ranks every label; what it may
 choose and learn from (bot.language.item_examples)."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """The project's spaCy pipeline finds medical terms with canonical values."""
+
 import pytest
 
 from bot.language.pipeline import build_pipeline, edit_distance, find_terms, lexicon_terms
@@ -62,7 +63,7 @@ def test_every_lexicon_term_finds_its_own_concept(nlp, library):
 
 def test_offsets_point_at_the_words_in_the_message(nlp):
     text = "does Rituxan help calcium lumps"
-    found = {m.value: text[m.start:m.end] for m in find_terms(nlp, text)}
+    found = {m.value: text[m.start : m.end] for m in find_terms(nlp, text)}
     assert found == {"rituximab": "Rituxan", "calcinosis": "calcium lumps"}
 
 

@@ -1,12 +1,20 @@
 """Where the question is in a patient's message, and what reads as a follow-up."""
+
 import pytest
 
-from bot.language.question_focus import asks_for_treatment, focus_of, is_short, question_in, reads_as_follow_up, sentences
+from bot.language.question_focus import (
+    asks_for_treatment,
+    focus_of,
+    is_short,
+    question_in,
+    reads_as_follow_up,
+    sentences,
+)
 
 
 def focused(text):
     focus = focus_of(text)
-    return text[focus.start:focus.end]
+    return text[focus.start : focus.end]
 
 
 def test_one_sentence_is_its_own_focus():
@@ -15,8 +23,10 @@ def test_one_sentence_is_its_own_focus():
 
 
 def test_the_question_after_a_story_is_the_focus():
-    text = ("I was diagnosed with diffuse scleroderma two years ago. My hands are stiff every morning. "
-            "I take mycophenolate. What helps calcium lumps on the elbows?")
+    text = (
+        "I was diagnosed with diffuse scleroderma two years ago. My hands are stiff every morning. "
+        "I take mycophenolate. What helps calcium lumps on the elbows?"
+    )
     assert focused(text) == "What helps calcium lumps on the elbows?"
 
 
@@ -34,7 +44,7 @@ def test_questions_without_a_question_mark_are_found():
 def test_the_other_questions_are_kept_for_buttons():
     text = "I have Raynaud's. What helps Raynaud's in the cold winter months? And is scleroderma hereditary? Why?"
     focus = focus_of(text)
-    assert text[focus.start:focus.end] == "What helps Raynaud's in the cold winter months?"
+    assert text[focus.start : focus.end] == "What helps Raynaud's in the cold winter months?"
     assert focus.other_questions == ("And is scleroderma hereditary?",)
 
 
@@ -42,15 +52,23 @@ def test_decimal_points_and_abbreviations_do_not_end_a_sentence():
     assert len(sentences("is 62.5mg of bosentan the right amount for me")) == 1
 
 
-@pytest.mark.parametrize("text", ["what else is there?", "and for the lungs?", "what helps it",
-                                  "is there anything else for that if the first medicine did not work"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what else is there?",
+        "and for the lungs?",
+        "what helps it",
+        "is there anything else for that if the first medicine did not work",
+    ],
+)
 def test_follow_ups(text):
     assert reads_as_follow_up(text)
 
 
 def test_a_long_new_question_is_not_a_follow_up():
-    assert not reads_as_follow_up("my fingers have had sores for three months and the skin on my hands keeps "
-                                  "getting tighter every single week")
+    assert not reads_as_follow_up(
+        "my fingers have had sores for three months and the skin on my hands keeps " "getting tighter every single week"
+    )
 
 
 def test_treatment_or_definition_question():

@@ -1,4 +1,5 @@
 """Which item answers, or which are offered: each rule of bot.language.verdict."""
+
 from bot.language.item_ranking import NONE, Ranked
 from bot.language.verdict import (
     AGREE,
@@ -18,8 +19,9 @@ def ranking(*pairs):
 
 
 def test_the_rankers_best_item_agreeing_with_the_named_one_is_answered_however_unsure():
-    choice = choose_item(ranking(("skin.calcinosis_treatments", 0.05), ("skin.overview", 0.04)),
-                         "skin.calcinosis_treatments", True)
+    choice = choose_item(
+        ranking(("skin.calcinosis_treatments", 0.05), ("skin.overview", 0.04)), "skin.calcinosis_treatments", True
+    )
     assert (choice.rule, choice.item) == (AGREE, "skin.calcinosis_treatments")
 
 
@@ -27,16 +29,21 @@ def test_a_sure_ranker_answers_over_a_named_item_and_an_unsure_one_keeps_it_when
     sure = ranking(("vascular.raynauds_treatments", SURE), ("glossary.raynauds", 0.1))
     assert choose_item(sure, None, True).item == "vascular.raynauds_treatments"
     assert (choose_item(sure, "glossary.raynauds", True).rule, choose_item(sure, "glossary.raynauds", True).item) == (
-        RANKED, "vascular.raynauds_treatments")
+        RANKED,
+        "vascular.raynauds_treatments",
+    )
     unsure = ranking(("vascular.raynauds_treatments", SURE - 0.01), ("glossary.raynauds", 0.1))
     assert choose_item(unsure, None, True).rule == ASK_BACK
-    assert (choose_item(unsure, "glossary.raynauds", True).rule, choose_item(unsure, "glossary.raynauds", True).item) == (
-        NAMED, "glossary.raynauds")
+    assert (
+        choose_item(unsure, "glossary.raynauds", True).rule,
+        choose_item(unsure, "glossary.raynauds", True).item,
+    ) == (NAMED, "glossary.raynauds")
 
 
 def test_unsure_it_asks_back_with_at_most_three_options_the_named_item_among_them():
-    unsure = ranking(("lung.overview", 0.15), ("heart.overview", 0.12), ("kidney.overview", 0.1),
-                     ("skin.overview", 0.09))
+    unsure = ranking(
+        ("lung.overview", 0.15), ("heart.overview", 0.12), ("kidney.overview", 0.1), ("skin.overview", 0.09)
+    )
     choice = choose_item(unsure, None, True)
     assert (choice.rule, choice.options) == (ASK_BACK, ("lung.overview", "heart.overview", "kidney.overview"))
     choice = choose_item(unsure, "vascular.overview", True)

@@ -1,5 +1,6 @@
 """What Rasa's training cache sees of the item ranker: the model, the content, the written
 examples and the code, beyond the graph's own inputs."""
+
 from bot.rasa_plugins.item_ranker import ItemRankerComponent
 
 

@@ -13,8 +13,15 @@ from bot.rasa_plugins import patches
 from bot.rasa_plugins.channel import freeze_loaded_objects
 from bot.settings import PROJECT_DIR
 
-ALL = ["action_reply_validation", "event_lookup", "graph_runner", "classifier_input", "empty_domain", "action_timeout",
-       "request_timeout"]
+ALL = [
+    "action_reply_validation",
+    "event_lookup",
+    "graph_runner",
+    "classifier_input",
+    "empty_domain",
+    "action_timeout",
+    "request_timeout",
+]
 
 
 def test_apply_makes_every_patch_active():

@@ -1,5 +1,6 @@
 """The last word on the intent (bot/rasa_plugins/safety_override.py), on messages as the
 term extractor leaves them, with the classifier's verdict given."""
+
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -16,31 +17,39 @@ def decide():
         message = Message(data={TEXT: text})
         extractor.process([message])
         message.set(INTENT, {"name": predicted, "confidence": confidence})
-        message.set(INTENT_RANKING_KEY, [{"name": predicted, "confidence": confidence},
-                                         {"name": runner_up, "confidence": 1 - confidence}])
+        message.set(
+            INTENT_RANKING_KEY,
+            [{"name": predicted, "confidence": confidence}, {"name": runner_up, "confidence": 1 - confidence}],
+        )
         override.process([message])
         return message.get(INTENT)["name"]
 
     return run
 
 
-@pytest.mark.parametrize("text, predicted, expected", [
-    # the deterministic layers decide, whatever the classifier said
-    ("my blood pressure is 230 and my head hurts", "greet", "report_urgent_symptom"),
-    ("how much methotrexate should I take", "ask_definition", "ask_personal_advice"),
-    # the classifier's urgent or advice verdict on a long post, or on a common question, does not stand
-    ("I had a bad winter. My hands were stiff and sore. What helps calcium lumps?", "report_urgent_symptom",
-     "ask_treatment"),
-    ("can I have children with scleroderma?", "ask_personal_advice", "ask_definition"),
-    # a named thing is never "not covered"
-    ("who should get nifedipine and why?", "out_of_scope", "ask_definition"),
-    ("what is CREST syndrome?", "out_of_scope", "ask_definition"),
-    ("joint pain", "ask_definition", "ask_treatment"),
-    ("what helps it?", "ask_capabilities", "ask_treatment"),
-    # what the classifier got right stays
-    ("what helps calcinosis?", "ask_treatment", "ask_treatment"),
-    ("hello", "greet", "greet"),
-])
+@pytest.mark.parametrize(
+    "text, predicted, expected",
+    [
+        # the deterministic layers decide, whatever the classifier said
+        ("my blood pressure is 230 and my head hurts", "greet", "report_urgent_symptom"),
+        ("how much methotrexate should I take", "ask_definition", "ask_personal_advice"),
+        # the classifier's urgent or advice verdict on a long post, or on a common question, does not stand
+        (
+            "I had a bad winter. My hands were stiff and sore. What helps calcium lumps?",
+            "report_urgent_symptom",
+            "ask_treatment",
+        ),
+        ("can I have children with scleroderma?", "ask_personal_advice", "ask_definition"),
+        # a named thing is never "not covered"
+        ("who should get nifedipine and why?", "out_of_scope", "ask_definition"),
+        ("what is CREST syndrome?", "out_of_scope", "ask_definition"),
+        ("joint pain", "ask_definition", "ask_treatment"),
+        ("what helps it?", "ask_capabilities", "ask_treatment"),
+        # what the classifier got right stays
+        ("what helps calcinosis?", "ask_treatment", "ask_treatment"),
+        ("hello", "greet", "greet"),
+    ],
+)
 def test_the_last_word_on_the_intent(decide, text, predicted, expected):
     assert decide(text, predicted, runner_up=expected if predicted != expected else "ask_definition") == expected
 

@@ -1,4 +1,5 @@
 """The Rasa NLU component sets entities with canonical values."""
+
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -16,7 +17,7 @@ def test_component_sets_canonical_entities():
     }
     assert all(e["extractor"] == "MedicalTermExtractor" for e in entities)
     cellcept = next(e for e in entities if e["value"] == "mycophenolate")
-    assert message.get(TEXT)[cellcept["start"]:cellcept["end"]] == "cellcept"
+    assert message.get(TEXT)[cellcept["start"] : cellcept["end"]] == "cellcept"
 
 
 def test_component_keeps_entities_of_other_extractors_and_skips_empty_text():

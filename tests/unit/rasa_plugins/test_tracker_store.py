@@ -1,5 +1,6 @@
 """bot/rasa_plugins/tracker_store.py keeps conversations exactly as Rasa's SQL tracker store does:
 the same rows, the same latest session, readable by either store."""
+
 import asyncio
 import json
 import sqlite3
@@ -12,8 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.settings import PROJECT_DIR
 from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
+from bot.settings import PROJECT_DIR
 
 COLUMNS = "sender_id, type_name, timestamp, intent_name, action_name, data"
 
@@ -25,23 +26,31 @@ def domain():
 
 def stores(domain, path):
     """Rasa's store and ours on the same SQLite file."""
-    return (SQLTrackerStore(domain, dialect="sqlite", db=str(path)),
-            PreparedSQLTrackerStore(domain, dialect="sqlite", db=str(path)))
+    return (
+        SQLTrackerStore(domain, dialect="sqlite", db=str(path)),
+        PreparedSQLTrackerStore(domain, dialect="sqlite", db=str(path)),
+    )
 
 
 def turn(text, intent, start):
     """One question and answer, timestamped from `start` on."""
-    return [UserUttered(text, {"name": intent, "confidence": 0.9}, timestamp=start),
-            SlotSet("concept", "calcinosis", timestamp=start + 0.1),
-            ActionExecuted("action_answer_question", timestamp=start + 0.2),
-            BotUttered("Calcinosis is ...", {"custom": {"content_id": "skin.calcinosis_treatments"}},
-                       timestamp=start + 0.3),
-            ActionExecuted("action_listen", timestamp=start + 0.4)]
+    return [
+        UserUttered(text, {"name": intent, "confidence": 0.9}, timestamp=start),
+        SlotSet("concept", "calcinosis", timestamp=start + 0.1),
+        ActionExecuted("action_answer_question", timestamp=start + 0.2),
+        BotUttered(
+            "Calcinosis is ...", {"custom": {"content_id": "skin.calcinosis_treatments"}}, timestamp=start + 0.3
+        ),
+        ActionExecuted("action_listen", timestamp=start + 0.4),
+    ]
 
 
 def session(start):
-    return [ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start + 0.01),
-            ActionExecuted("action_listen", timestamp=start + 0.02)]
+    return [
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start + 0.01),
+        ActionExecuted("action_listen", timestamp=start + 0.02),
+    ]
 
 
 def conversation(domain, sender, events):

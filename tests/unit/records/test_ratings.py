@@ -1,8 +1,9 @@
 """The feedback store (a real SQLite file) and `sscbot feedback report`."""
+
 import pytest
 
-from bot.run.cli import main
 from bot.records.ratings import FeedbackStore, ItemRatings, report_lines
+from bot.run.cli import main
 
 
 @pytest.fixture
@@ -45,4 +46,7 @@ def test_the_feedback_report_command(store, monkeypatch, capsys):
     assert capsys.readouterr().out == "No ratings yet.\n"
     store.rate("conversation-a", "lung.overview", "helpful")
     assert main(["feedback", "report"]) == 0
-    assert capsys.readouterr().out.splitlines()[1:] == ["lung.overview        1            0      1", "Total: 1 ratings, 1 items."]
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "lung.overview        1            0      1",
+        "Total: 1 ratings, 1 items.",
+    ]

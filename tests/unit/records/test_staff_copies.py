@@ -1,4 +1,5 @@
 """A staff try of a patient's question goes when the patient's conversation goes."""
+
 import sqlalchemy as sa
 
 from bot.records.staff_copies import StaffCopies
@@ -8,9 +9,14 @@ NOT_UNDERSTOOD = {"kind": "out_of_scope", "content_id": "out_of_scope.not_unders
 
 
 def test_forgetting_a_patient_deletes_the_staff_tries_of_their_questions(tmp_path):
-    engine = tracker_db(tmp_path, [("patient-1", [("can I eat sushi?", NOT_UNDERSTOOD)]),
-                                   ("staff-" + "a" * 24, [("can I eat sushi?", NOT_UNDERSTOOD)]),
-                                   ("staff-" + "b" * 24, [("can I eat sushi?", NOT_UNDERSTOOD)])])
+    engine = tracker_db(
+        tmp_path,
+        [
+            ("patient-1", [("can I eat sushi?", NOT_UNDERSTOOD)]),
+            ("staff-" + "a" * 24, [("can I eat sushi?", NOT_UNDERSTOOD)]),
+            ("staff-" + "b" * 24, [("can I eat sushi?", NOT_UNDERSTOOD)]),
+        ],
+    )
     copies = StaffCopies.create(f"sqlite:///{tmp_path / 'feedback.db'}")
     copies.link("patient-1", "staff-" + "a" * 24)
     assert copies.forget_copies(engine, ["patient-2"]) == 0

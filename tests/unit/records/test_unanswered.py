@@ -1,5 +1,6 @@
 """Unanswered questions are read from the tracker store, go with their conversation, and
 are grouped by the terms they name."""
+
 import json
 
 import sqlalchemy as sa
@@ -13,8 +14,12 @@ def tracker_db(tmp_path, conversations):
     text may be (text, [(entity, value), ...]): the entities the NLU step stored with it."""
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
-                                   "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"))
+        connection.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+                "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
+            )
+        )
         clock = 1.0
         for sender, turns in conversations:
             for asked, contract in turns:
@@ -22,11 +27,16 @@ def tracker_db(tmp_path, conversations):
                 parse_data = {"entities": [{"entity": e, "value": v} for e, v in entities]}
                 clock += 1
                 user = {"event": "user", "text": text, "timestamp": clock, "parse_data": parse_data}
-                for kind, data in (("user", user),
-                                   ("bot", {"event": "bot", "text": "reply", "data": {"custom": contract}})):
-                    connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                                               "VALUES (:s, :t, :ts, :d)"),
-                                       {"s": sender, "t": kind, "ts": clock, "d": json.dumps(data)})
+                for kind, data in (
+                    ("user", user),
+                    ("bot", {"event": "bot", "text": "reply", "data": {"custom": contract}}),
+                ):
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO events (sender_id, type_name, timestamp, data) " "VALUES (:s, :t, :ts, :d)"
+                        ),
+                        {"s": sender, "t": kind, "ts": clock, "d": json.dumps(data)},
+                    )
     return engine
 
 
@@ -37,11 +47,20 @@ ANSWER = {"kind": "answer", "content_id": "skin.calcinosis_treatments"}
 
 
 def test_only_unanswered_questions_are_listed_and_forget_me_removes_them(tmp_path):
-    engine = tracker_db(tmp_path, [
-        ("a", [("what helps calcinosis", ANSWER), ("does reflux medicine hurt my teeth", NOT_COVERED)]),
-        ("b", [("asdfgh", NOT_UNDERSTOOD), ("/ask_definition{\"content_id\": \"x\"}", NOT_COVERED),
-               ("best diet for reflux", DIET)]),
-    ])
+    engine = tracker_db(
+        tmp_path,
+        [
+            ("a", [("what helps calcinosis", ANSWER), ("does reflux medicine hurt my teeth", NOT_COVERED)]),
+            (
+                "b",
+                [
+                    ("asdfgh", NOT_UNDERSTOOD),
+                    ('/ask_definition{"content_id": "x"}', NOT_COVERED),
+                    ("best diet for reflux", DIET),
+                ],
+            ),
+        ],
+    )
     found = unanswered_questions(engine)
     assert [(q.sender_id, q.text, q.content_id) for q in found] == [
         ("a", "does reflux medicine hurt my teeth", "out_of_scope.not_covered"),
@@ -53,15 +72,18 @@ def test_only_unanswered_questions_are_listed_and_forget_me_removes_them(tmp_pat
 
 
 def test_each_question_stands_once_under_its_most_specific_term():
-    questions = [Unanswered("a", text, "out_of_scope.not_covered", 0, concepts) for text, concepts in (
-        ("is it safe to have my next rituximab infusion with calcinosis", ("calcinosis", "rituximab")),
-        ("is rituximab safe next to paraffin baths", ("rituximab", "paraffin_baths")),
-        ("next rituximab infusion, is it safe", ("rituximab",)),
-        ("does ssc reflux get worse next winter", ("systemic_sclerosis",)),
-        ("is reflux safe with ssc", ("systemic_sclerosis",)),
-        ("is ssc contagious", ("systemic_sclerosis",)),
-        ("is it safe next week", ()),
-    )]
+    questions = [
+        Unanswered("a", text, "out_of_scope.not_covered", 0, concepts)
+        for text, concepts in (
+            ("is it safe to have my next rituximab infusion with calcinosis", ("calcinosis", "rituximab")),
+            ("is rituximab safe next to paraffin baths", ("rituximab", "paraffin_baths")),
+            ("next rituximab infusion, is it safe", ("rituximab",)),
+            ("does ssc reflux get worse next winter", ("systemic_sclerosis",)),
+            ("is reflux safe with ssc", ("systemic_sclerosis",)),
+            ("is ssc contagious", ("systemic_sclerosis",)),
+            ("is it safe next week", ()),
+        )
+    ]
     groups = group_by_terms(questions)
     assert [(g.label, [q.text[:12] for q in g.questions]) for g in groups] == [
         ("reflux", ["does ssc ref", "is reflux sa"]),  # the word they share, when no specific concept is named
@@ -76,11 +98,21 @@ def test_each_question_stands_once_under_its_most_specific_term():
 
 
 def test_the_terms_come_from_the_entities_stored_with_each_message(tmp_path):
-    engine = tracker_db(tmp_path, [
-        ("a", [(("can I take rituximab in my next pregnancy", [("treatment", "rituximab"), ("red_flag", "x")]),
-                NOT_COVERED)]),
-        ("b", [("is my next holiday safe", NOT_COVERED)]),
-    ])
+    engine = tracker_db(
+        tmp_path,
+        [
+            (
+                "a",
+                [
+                    (
+                        ("can I take rituximab in my next pregnancy", [("treatment", "rituximab"), ("red_flag", "x")]),
+                        NOT_COVERED,
+                    )
+                ],
+            ),
+            ("b", [("is my next holiday safe", NOT_COVERED)]),
+        ],
+    )
     found = unanswered_questions(engine)
     assert [q.concepts for q in found] == [("rituximab",), ()]
     assert [(g.label, len(g.questions)) for g in group_by_terms(found)] == [("rituximab (named)", 1), ("holiday", 1)]
@@ -90,8 +122,14 @@ def test_the_terms_come_from_the_entities_stored_with_each_message(tmp_path):
 
 
 def test_the_report_lists_the_largest_groups_with_examples():
-    questions = [Unanswered("a", t, "out_of_scope.not_covered", 0) for t in (
-        "does reflux medicine hurt my teeth", "is reflux part of scleroderma", "why is my calcinosis worse in winter")]
+    questions = [
+        Unanswered("a", t, "out_of_scope.not_covered", 0)
+        for t in (
+            "does reflux medicine hurt my teeth",
+            "is reflux part of scleroderma",
+            "why is my calcinosis worse in winter",
+        )
+    ]
     groups = group_by_terms(questions, lambda text: ["calcinosis"] if "calcinosis" in text else [])
     lines = report_lines(questions, groups, most=2)
     assert lines[0] == "3 unanswered questions; the 2 largest groups, by their most specific term:"

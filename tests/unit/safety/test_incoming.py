@@ -1,15 +1,16 @@
 """What the REST channel checks before the assistant sees a message: the request,
 the text, the language, a request to be forgotten, and the order of urgent replies."""
+
 import json
 import re
 
 import pytest
 import yaml
 
-from bot.rasa_plugins.channel import emergency_first
-from bot.safety.incoming import MAX_SENDER_CHARS, BadRequest, clean_text, parse_body
 from bot.language.detect import ENGLISH, NO_WORDS, OTHER, language_of
+from bot.rasa_plugins.channel import emergency_first
 from bot.safety.forget_request import asks_to_forget, is_plain_forget
+from bot.safety.incoming import MAX_SENDER_CHARS, BadRequest, clean_text, parse_body
 from bot.settings import PROJECT_DIR
 
 
@@ -23,22 +24,25 @@ def test_a_good_request_gives_sender_and_cleaned_text():
     assert not incoming.is_empty and incoming.too_long(10) and not incoming.too_long(100)
 
 
-@pytest.mark.parametrize("raw, message", [
-    (b"{not json", "must be JSON"),
-    (b"", "must be JSON"),
-    (b"\xff\xfe{}", "must be UTF-8"),
-    (b"[1, 2]", "must be a JSON object"),
-    (body(message="hi"), "`sender` is missing"),
-    (body(sender=42, message="hi"), "`sender` must be a text"),
-    (body(sender="", message="hi"), "`sender` must be 1 to"),
-    (body(sender=" padded ", message="hi"), "`sender` must be 1 to"),
-    (body(sender="x" * (MAX_SENDER_CHARS + 1), message="hi"), "`sender` must be 1 to"),
-    (body(sender="a\x07b", message="hi"), "`sender` must be 1 to"),
-    (body(sender="\ud800", message="hi"), "`sender` must be 1 to"),  # a lone surrogate: no database stores it
-    (body(sender="tab\there", message="hi"), "`sender` must be 1 to"),
-    (body(sender="abc"), "`message` must be a text"),
-    (body(sender="abc", message=["hi"]), "`message` must be a text"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"{not json", "must be JSON"),
+        (b"", "must be JSON"),
+        (b"\xff\xfe{}", "must be UTF-8"),
+        (b"[1, 2]", "must be a JSON object"),
+        (body(message="hi"), "`sender` is missing"),
+        (body(sender=42, message="hi"), "`sender` must be a text"),
+        (body(sender="", message="hi"), "`sender` must be 1 to"),
+        (body(sender=" padded ", message="hi"), "`sender` must be 1 to"),
+        (body(sender="x" * (MAX_SENDER_CHARS + 1), message="hi"), "`sender` must be 1 to"),
+        (body(sender="a\x07b", message="hi"), "`sender` must be 1 to"),
+        (body(sender="\ud800", message="hi"), "`sender` must be 1 to"),  # a lone surrogate: no database stores it
+        (body(sender="tab\there", message="hi"), "`sender` must be 1 to"),
+        (body(sender="abc"), "`message` must be a text"),
+        (body(sender="abc", message=["hi"]), "`message` must be a text"),
+    ],
+)
 def test_malformed_requests_are_refused_with_the_reason(raw, message):
     with pytest.raises(BadRequest, match=re.escape(message)):
         parse_body(raw)
@@ -49,19 +53,22 @@ def test_whitespace_control_characters_and_lone_surrogates_alone_are_an_empty_me
     assert clean_text("line one\nline two") == "line one\nline two"
 
 
-@pytest.mark.parametrize("text, language", [
-    ("what helps calcinosis?", ENGLISH),
-    ("raynauds", ENGLISH),
-    ("¿Qué ayuda con la calcinosis?", OTHER),
-    ("Was hilft bei Kalzinose?", OTHER),
-    ("Qu'est-ce qui aide pour la calcinose ?", OTHER),
-    ("我的手指发白", OTHER),
-    ("Что помогает при склеродермии?", OTHER),
-    ("hola", OTHER),
-    ("😀😀😀", NO_WORDS),
-    ("???", NO_WORDS),
-    ("<img src=x onerror=alert(1)>", NO_WORDS),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("what helps calcinosis?", ENGLISH),
+        ("raynauds", ENGLISH),
+        ("¿Qué ayuda con la calcinosis?", OTHER),
+        ("Was hilft bei Kalzinose?", OTHER),
+        ("Qu'est-ce qui aide pour la calcinose ?", OTHER),
+        ("我的手指发白", OTHER),
+        ("Что помогает при склеродермии?", OTHER),
+        ("hola", OTHER),
+        ("😀😀😀", NO_WORDS),
+        ("???", NO_WORDS),
+        ("<img src=x onerror=alert(1)>", NO_WORDS),
+    ],
+)
 def test_the_language_check(text, language):
     assert language_of(text) == language
 
@@ -70,8 +77,9 @@ def nlu_examples():
     for path in sorted((PROJECT_DIR / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             for line in (block.get("examples") or "").splitlines():
-                text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2),
-                              line.strip()[2:])
+                text = re.sub(
+                    r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), line.strip()[2:]
+                )
                 yield path.name, text
 
 
@@ -81,20 +89,38 @@ def test_every_training_example_reads_as_english():
     assert flagged == []
 
 
-@pytest.mark.parametrize("text", ["forget me", "Forget me please", "please delete my conversation",
-                                  "delete my data!", "can you erase this chat?", "clear my chat history"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "forget me",
+        "Forget me please",
+        "please delete my conversation",
+        "delete my data!",
+        "can you erase this chat?",
+        "clear my chat history",
+    ],
+)
 def test_requests_to_be_forgotten(text):
     assert asks_to_forget(text)
 
 
-@pytest.mark.parametrize("text", ["forget me, i want to end it all", "how do i delete my data", "I forget my meds",
-                                  "forget it"])
+@pytest.mark.parametrize(
+    "text", ["forget me, i want to end it all", "how do i delete my data", "I forget my meds", "forget it"]
+)
 def test_other_messages_are_not_requests_to_be_forgotten(text):
     assert not asks_to_forget(text)
 
 
-@pytest.mark.parametrize("text,plain", [("forget me", True), ("Forget me please!", True), ("please forget me", True),
-                                        ("delete my chat", False), ("forget everything", False)])
+@pytest.mark.parametrize(
+    "text,plain",
+    [
+        ("forget me", True),
+        ("Forget me please!", True),
+        ("please forget me", True),
+        ("delete my chat", False),
+        ("forget everything", False),
+    ],
+)
 def test_only_the_plain_forget_me_deletes_without_asking_back(text, plain):
     assert is_plain_forget(text) is plain
 

@@ -1,9 +1,10 @@
 """The deterministic red-flag layer (content/red_flags.yml) on its own."""
+
 import pytest
 
 from bot.content.files import ContentError
-from bot.safety.red_flags import load_red_flags
 from bot.language.understanding import Understanding
+from bot.safety.red_flags import load_red_flags
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +71,14 @@ def test_education_negation_and_past_are_not_red_flags(understanding, text):
     assert flag(understanding, text) is None
 
 
-@pytest.mark.parametrize("text", ["the skin on my chest has got tight and shiny", "the skin on my chest is tight",
-                                  "tight itchy skin across my chest"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the skin on my chest has got tight and shiny",
+        "the skin on my chest is tight",
+        "tight itchy skin across my chest",
+    ],
+)
 def test_tight_skin_on_the_chest_is_not_a_tight_chest(understanding, text):
     assert flag(understanding, text) is None
 

@@ -1,4 +1,5 @@
 """Runs in plain words, stopped on request and kept; checks as sentences."""
+
 import threading
 import time
 from pathlib import Path
@@ -16,11 +17,24 @@ from bot.staff.accounts import StaffStore
 from bot.staff.plain_words import KIND_NAMES, TOPIC_NAMES, Wording, choices
 from bot.staff.runs import RunStore, script_json
 
-WORDING = Wording({"out_of_scope.pregnancy": "What about pregnancy and children?", "welcome": "Welcome message",
-                   "skin.calcinosis_treatments": "What helps calcinosis?"})
-PREGNANCY = [{"text": "The article does not cover pregnancy.\nThis is general information, not medical advice."},
-             {"custom": {"topic": "out_of_scope", "kind": "out_of_scope", "content_id": "out_of_scope.pregnancy",
-                         "disclaimer": True}}]
+WORDING = Wording(
+    {
+        "out_of_scope.pregnancy": "What about pregnancy and children?",
+        "welcome": "Welcome message",
+        "skin.calcinosis_treatments": "What helps calcinosis?",
+    }
+)
+PREGNANCY = [
+    {"text": "The article does not cover pregnancy.\nThis is general information, not medical advice."},
+    {
+        "custom": {
+            "topic": "out_of_scope",
+            "kind": "out_of_scope",
+            "content_id": "out_of_scope.pregnancy",
+            "disclaimer": True,
+        }
+    },
+]
 
 
 def sentences(expect, messages=PREGNANCY):
@@ -35,8 +49,16 @@ def test_every_topic_and_kind_has_a_plain_name():
 
 
 def test_checks_that_pass_read_as_sentences():
-    assert sentences({"disclaimer": True, "content_id": "out_of_scope.pregnancy", "topic": "out_of_scope",
-                      "emergency": False, "says": "pregnancy", "not_says": "mg"}) == [
+    assert sentences(
+        {
+            "disclaimer": True,
+            "content_id": "out_of_scope.pregnancy",
+            "topic": "out_of_scope",
+            "emergency": False,
+            "says": "pregnancy",
+            "not_says": "mg",
+        }
+    ) == [
         ("Shows the disclaimer", ""),
         ("Gives the answer “What about pregnancy and children?”", ""),
         ("Is about Not covered by the article", ""),
@@ -47,9 +69,17 @@ def test_checks_that_pass_read_as_sentences():
 
 
 def test_checks_that_fail_say_what_the_assistant_did_instead():
-    assert sentences({"topic": "lung", "kind": "answer", "content_id": "skin.calcinosis_treatments",
-                      "buttons": "Is there a cure?", "emergency": True, "offers": ["skin.calcinosis_treatments"],
-                      "says": "calcium"}) == [
+    assert sentences(
+        {
+            "topic": "lung",
+            "kind": "answer",
+            "content_id": "skin.calcinosis_treatments",
+            "buttons": "Is there a cure?",
+            "emergency": True,
+            "offers": ["skin.calcinosis_treatments"],
+            "says": "calcium",
+        }
+    ) == [
         ("Is about Lungs", "it was about Not covered by the article"),
         ("Kind of reply: An answer from the content", "it gave: Says the article does not cover it"),
         ("Gives the answer “What helps calcinosis?”", "it gave “What about pregnancy and children?”"),
@@ -58,7 +88,10 @@ def test_checks_that_fail_say_what_the_assistant_did_instead():
         ("Asks back, offering “What helps calcinosis?”", "it did not ask back"),
         ("Says “calcium”", "the reply does not say it"),
     ]
-    assert sentences({"content_id": "welcome"}, [])[0] == ("Gives the welcome message", "it gave no answer from the content")
+    assert sentences({"content_id": "welcome"}, [])[0] == (
+        "Gives the welcome message",
+        "it gave no answer from the content",
+    )
     assert sentences({}, []) == [("Replies", "there was no reply")]
 
 

@@ -1,6 +1,7 @@
 """Editing and deleting saved scripts from the console: the same checks, conflict rule and
 folder lock as saving; comments and the other scripts stay as written; messages name
 dialogues/, never the scratch folder; a name already taken is said plainly."""
+
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,7 +9,13 @@ import pytest
 
 from bot.dialogues.script import ScriptFormatError, load_scripts
 from bot.staff.script_files import (
-    ScriptConflict, delete_script, edit_script, file_hash, list_files, read_script, save_script,
+    ScriptConflict,
+    delete_script,
+    edit_script,
+    file_hash,
+    list_files,
+    read_script,
+    save_script,
 )
 from bot.staff.script_text import NoSuchScript
 
@@ -37,8 +44,11 @@ def folder(tmp_path):
 
 def test_an_edit_replaces_only_that_script_and_keeps_the_comments(folder):
     path = folder / "skin.yml"
-    edited = {"name": "Second, renamed", "description": "now with a topic",
-              "turns": [{"user": "what helps calcinosis?", "topic": "skin", "offers": ["skin.calcinosis_treatments"]}]}
+    edited = {
+        "name": "Second, renamed",
+        "description": "now with a topic",
+        "turns": [{"user": "what helps calcinosis?", "topic": "skin", "offers": ["skin.calcinosis_treatments"]}],
+    }
     edit_script(folder, "skin.yml", "Second", edited, file_hash(path))
     text = path.read_text()
     assert text.startswith(SKIN.split("\n# the second")[0])  # the first script and the comments as written
@@ -50,8 +60,13 @@ def test_an_edit_replaces_only_that_script_and_keeps_the_comments(folder):
 
 
 def test_the_first_of_two_scripts_can_be_edited_too(folder):
-    edit_script(folder, "skin.yml", "First", {"name": "First", "turns": [{"user": "hi", "kind": "smalltalk"}]},
-                file_hash(folder / "skin.yml"))
+    edit_script(
+        folder,
+        "skin.yml",
+        "First",
+        {"name": "First", "turns": [{"user": "hi", "kind": "smalltalk"}]},
+        file_hash(folder / "skin.yml"),
+    )
     assert [s.name for s in load_scripts([folder / "skin.yml"])] == ["First", "Second"]
 
 
@@ -77,16 +92,24 @@ def test_edits_and_deletes_follow_the_conflict_rule(folder):
 
 def test_an_edit_is_checked_by_the_scripts_parser(folder):
     with pytest.raises(ScriptFormatError) as error:
-        edit_script(folder, "skin.yml", "First", {"name": "First", "turns": [{"user": "hi", "kind": "nonsense"}]},
-                    file_hash(folder / "skin.yml"))
+        edit_script(
+            folder,
+            "skin.yml",
+            "First",
+            {"name": "First", "turns": [{"user": "hi", "kind": "nonsense"}]},
+            file_hash(folder / "skin.yml"),
+        )
     assert str(error.value).startswith("dialogues/skin.yml:") and "/tmp" not in str(error.value)
     assert (folder / "skin.yml").read_text() == SKIN
 
 
 def test_a_name_already_taken_is_said_plainly_without_a_temporary_path(folder):
-    for change in (lambda: save_script(folder, "new.yml", {"name": "Basics", "turns": [{"user": "hi"}]}, None),
-                   lambda: edit_script(folder, "skin.yml", "First", {"name": "Second", "turns": [{"user": "hi"}]},
-                                       file_hash(folder / "skin.yml"))):
+    for change in (
+        lambda: save_script(folder, "new.yml", {"name": "Basics", "turns": [{"user": "hi"}]}, None),
+        lambda: edit_script(
+            folder, "skin.yml", "First", {"name": "Second", "turns": [{"user": "hi"}]}, file_hash(folder / "skin.yml")
+        ),
+    ):
         with pytest.raises(ScriptConflict) as error:
             change()
         message = str(error.value)

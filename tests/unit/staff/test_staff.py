@@ -1,5 +1,6 @@
 """Staff accounts, sign-in slow-down, server-side sessions and saving scripts, on real
 SQLite files and folders."""
+
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -87,7 +88,11 @@ def test_sessions_end_on_sign_out_a_new_password_and_removal(accounts, sessions)
     third = sessions.start("nurse.jo")
     assert accounts.remove("nurse.jo") and sessions.name_of(third) is None
     assert not accounts.remove("nurse.jo")
-    assert sessions.name_of(None) is None and sessions.name_of("garbage") is None and sessions.name_of("x" * 10_000) is None
+    assert (
+        sessions.name_of(None) is None
+        and sessions.name_of("garbage") is None
+        and sessions.name_of("x" * 10_000) is None
+    )
 
 
 def test_a_session_is_kept_as_its_hmac_and_expires(sessions, url):
@@ -114,21 +119,32 @@ def test_the_list_shows_last_sign_in_and_slow_down(accounts):
 def test_version_1_staff_tables_are_upgraded_in_place(url):
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE staff_users (name VARCHAR(64) PRIMARY KEY, password_hash VARCHAR(200) "
-                                   "NOT NULL, failures INTEGER NOT NULL, locked_until DATETIME)"))
-        connection.execute(sa.text("CREATE TABLE staff_runs (id INTEGER PRIMARY KEY, started_by VARCHAR(64) NOT NULL, "
-                                   "started_at DATETIME NOT NULL, finished_at DATETIME, model VARCHAR(200) NOT NULL, "
-                                   "content_version VARCHAR(64) NOT NULL, total INTEGER NOT NULL, results TEXT NOT NULL)"))
+        connection.execute(
+            sa.text(
+                "CREATE TABLE staff_users (name VARCHAR(64) PRIMARY KEY, password_hash VARCHAR(200) "
+                "NOT NULL, failures INTEGER NOT NULL, locked_until DATETIME)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "CREATE TABLE staff_runs (id INTEGER PRIMARY KEY, started_by VARCHAR(64) NOT NULL, "
+                "started_at DATETIME NOT NULL, finished_at DATETIME, model VARCHAR(200) NOT NULL, "
+                "content_version VARCHAR(64) NOT NULL, total INTEGER NOT NULL, results TEXT NOT NULL)"
+            )
+        )
         SCHEMA.create(connection)
         connection.execute(SCHEMA.insert().values(part="staff", version=1))
-        connection.execute(sa.text("INSERT INTO staff_users VALUES ('old.hand', :h, 0, NULL)"), {"h": hash_password(PASSWORD)})
+        connection.execute(
+            sa.text("INSERT INTO staff_users VALUES ('old.hand', :h, 0, NULL)"), {"h": hash_password(PASSWORD)}
+        )
     store = StaffStore.create(url)
     assert store.sign_in("old.hand", PASSWORD).ok
     assert SessionStore(url, KEY).name_of(SessionStore(url, KEY).start("old.hand")) == "old.hand"
 
 
-@pytest.mark.parametrize("name, password", [("x", "a long enough password"), ("a b", "a long enough password"),
-                                            ("nurse.jo", "short")])
+@pytest.mark.parametrize(
+    "name, password", [("x", "a long enough password"), ("a b", "a long enough password"), ("nurse.jo", "short")]
+)
 def test_bad_names_and_short_passwords_are_refused(accounts, name, password):
     with pytest.raises(AccountError):
         accounts.add(name, password)
@@ -170,8 +186,12 @@ def test_two_saves_at_once_into_one_file_never_lose_a_script(tmp_path):
 def test_compare_names_what_newly_fails_and_newly_passes():
     base = {"results": [{"name": "a", "passed": True}, {"name": "b", "passed": False}, {"name": "c", "passed": True}]}
     other = {"results": [{"name": "a", "passed": False}, {"name": "b", "passed": True}, {"name": "d", "passed": True}]}
-    assert compare(base, other) == {"newly_failing": ["a"], "newly_passing": ["b"],
-                                    "only_in_base": ["c"], "only_in_other": ["d"]}
+    assert compare(base, other) == {
+        "newly_failing": ["a"],
+        "newly_passing": ["b"],
+        "only_in_base": ["c"],
+        "only_in_other": ["d"],
+    }
 
 
 def test_a_reason_fits_on_one_line():
