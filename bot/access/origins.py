@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import FrozenSet, Iterable, Optional
+from typing import FrozenSet, Iterable, List, Optional
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -35,6 +35,14 @@ class Verdict(Enum):
     SAME_SITE = "the assistant's own page"
     LISTED_SITE = "a site listed to embed the widget"
     REFUSED = "any other site"
+
+
+def own_sites(configured: str, host: str, port: int) -> List[str]:
+    """A server's own site: the `configured` address if set, else its own address (and, on
+    127.0.0.1, its `localhost` name)."""
+    if configured:
+        return [configured]
+    return [f"http://{host}:{port}", *([f"http://localhost:{port}"] if host == "127.0.0.1" else [])]
 
 
 @dataclass(frozen=True)

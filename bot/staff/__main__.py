@@ -20,7 +20,7 @@ from bot.access.client_address import trusted_proxies
 from bot.access.conversation_keys import key_from
 from bot.access.exposure import require_secrets
 from bot.access.guard import Guard
-from bot.access.origins import OriginPolicy
+from bot.access.origins import OriginPolicy, own_sites
 from bot.access.rate_limits import Rate
 from bot.content.files import ContentError
 from bot.records.conversations import TrackerStoreError, tracker_db_url
@@ -39,9 +39,7 @@ SIGN_IN_RATE = "SSCBOT_STAFF_SIGN_IN_RATE_PER_ADDRESS"
 
 def console_guard(host: str, port: int) -> Guard:
     """Only the console's own site (SSCBOT_STAFF_URL, else its address) may write to it."""
-    own = [settings.staff_url()] if settings.staff_url() else [f"http://{host}:{port}"]
-    if not settings.staff_url() and host == "127.0.0.1":
-        own.append(f"http://localhost:{port}")
+    own = own_sites(settings.staff_url(), host, port)
     return Guard(OriginPolicy.of(own, ()), trusted_proxies=trusted_proxies(settings.trusted_proxies()), name="staff")
 
 

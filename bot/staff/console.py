@@ -47,7 +47,7 @@ from bot.dialogues.script import ScriptFormatError, load_scripts
 from bot.records.ratings import FeedbackStore
 from bot.records.staff_copies import StaffCopies
 from bot.staff import insights, script_routes
-from bot.staff.accounts import StaffStore
+from bot.staff.accounts import SignIn, StaffStore
 from bot.staff.plain_words import Wording, choices
 from bot.staff.runs import RunStore, compare
 from bot.staff.script_routes import in_thread
@@ -83,6 +83,14 @@ class StaffConsole:
 
     def __post_init__(self) -> None:
         self._sign_ins = RateLimiter(self.sign_in_rate) if self.sign_in_rate else None
+
+    def sign_ins_wait(self, address: str) -> int:
+        """0 if this address may sign in now (and it is counted); else the seconds to wait."""
+        return self._sign_ins.take(address) if self._sign_ins else 0
+
+    async def sign_in(self, name: str, password: str) -> SignIn:
+        """The password checked on the console's own threads, apart from everything else."""
+        return await asyncio.get_running_loop().run_in_executor(self._passwords, self.accounts.sign_in, name, password)
 
     def model_version(self) -> str:
         if not self.model.exists():
@@ -163,11 +171,10 @@ async def _login(request: web.Request) -> web.Response:
     address = client_address(
         request.remote, request.headers.get("X-Forwarded-For"), request.app[security.GUARD].trusted_proxies
     )
-    wait = console._sign_ins.take(address) if console._sign_ins else 0
+    wait = console.sign_ins_wait(address)
     if wait:
         raise Refused(429, f"Too many sign-ins from your network. Please wait {wait} s and try again.", wait)
-    loop = asyncio.get_running_loop()
-    result = await loop.run_in_executor(console._passwords, console.accounts.sign_in, name, password)
+    result = await console.sign_in(name, password)
     if result.wait_s:
         raise Refused(429, f"Too many failed sign-ins for this name: try again in {result.wait_s} s.", result.wait_s)
     if not result.ok:

@@ -15,6 +15,7 @@ from bot import settings
 from bot.access.conversation_keys import ConversationKeys, key_from
 from bot.access.exposure import require_secrets
 from bot.access.guard import Guard, guard_from_settings
+from bot.access.origins import own_sites
 from bot.content.files import ContentError
 from bot.content.store import ContentStore
 from bot.records.conversations import TrackerStoreError, tracker_db_url
@@ -43,10 +44,7 @@ def load_content() -> ContentStore:
 def widget_guard(host: str, port: int) -> Guard:
     """The settings' sites and limits; without SSCBOT_PUBLIC_URL the server's own address
     (and, on loopback, its `localhost` name) is the assistant's site."""
-    own = [settings.public_url()] if settings.public_url() else [f"http://{host}:{port}"]
-    if not settings.public_url() and host == "127.0.0.1":
-        own.append(f"http://localhost:{port}")
-    return guard_from_settings("WIDGET", own)
+    return guard_from_settings("WIDGET", own_sites(settings.public_url(), host, port))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
