@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
+from bot.evaluation.dataset import HELD_OUT
 from bot.evaluation.metrics import TARGETS, Outcome, Scores
+
+LEARNT_FROM = "its figures on questions it has not seen are the item cross-validation's, make test-nlu"
 
 LABELS = {
     "topic_accuracy": "topic accuracy",
@@ -49,6 +52,8 @@ def text_report(parts: Sequence[Scores]) -> str:
     lines: List[str] = []
     for scores in parts:
         lines.append(f"== {scores.part}: {len(scores.outcomes)} questions")
+        if scores.part != HELD_OUT:
+            lines.append(f"  (the item ranker learns from this part: {LEARNT_FROM})")
         lines += _figure_lines(scores)
         lines.append("  per topic (precision / recall / questions):")
         for topic, (precision, recall, n) in scores.per_topic().items():

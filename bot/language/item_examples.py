@@ -4,17 +4,22 @@ a content item or NONE:
 - patients' ways of asking for each item, written from the article and the development
   questions (data/items/*.yml);
 - the NLU examples (data/nlu/), labelled with the item their intent and named concept
-  ask for (bot.content.questions); small talk and other subjects are NONE.
+  ask for (bot.content.questions); small talk and other subjects are NONE;
+- the real patients' questions of the development part (evaluation/dev.yml), each with
+  every item its label names that the ranker may choose. Never the held-out part: it
+  measures what the ranker makes of words it has never seen.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from bot.content.files import ContentError, ContentItem, ContentLibrary, read_yaml
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES, find_item
+from bot.evaluation.dataset import HELD_OUT, Question, load_part
 from bot.language.item_ranking import NONE
 from bot.language.understanding import Analysis, Understanding
 from bot.names import DENY, FORGET, OTHER_CONDITION_ITEM, OUT_OF_SCOPE, SMALL_TALK
@@ -58,6 +63,19 @@ def read_written_examples(folder: Path, items: Dict[str, ContentItem]) -> List[T
     return pairs
 
 
+def real_questions(path: Path, library: ContentLibrary) -> List[Question]:
+    """The development part's questions, whatever their length; a held-out file is refused."""
+    if path.stem == HELD_OUT:
+        raise ContentError(str(path), "the held-out questions measure the ranker; it never learns from them")
+    return load_part(path, path.stem, set(library.items), max_chars=sys.maxsize)
+
+
+def real_examples(questions: Iterable[Question], items: Dict[str, ContentItem]) -> List[Tuple[str, str]]:
+    """(text, item id) for each item that answers a question; urgent posts (answered by
+    the red flags) and the refusals a question asks for are not the ranker's to learn."""
+    return [(q.text, item_id) for q in questions if not q.urgent for item_id in q.content_ids if item_id in items]
+
+
 def own_wording(item: ContentItem) -> List[str]:
     return [item.title, item.answer, *(phrase.replace("...", " ") for phrase in item.asked_as)]
 
@@ -94,10 +112,12 @@ def training_examples(
     understanding: Understanding,
     nlu: Iterable[Tuple[str, Optional[str]]],
     written: Path,
+    real: Iterable[Question] = (),
 ) -> List[Example]:
     items = rankable(library)
     pairs: List[Tuple[str, str]] = [(text, item.id) for item in items.values() for text in own_wording(item)]
     pairs += read_written_examples(written, items)
+    pairs += real_examples(real, items)
     examples = [Example(text, concepts_in(understanding.analyse(text)), label) for text, label in pairs]
     for text, intent in nlu:
         analysis = understanding.analyse(text)

@@ -76,4 +76,6 @@ def choose_item(
         return ItemChoice(NAMED, named_item)  # nothing else worth offering
     if medical and offered and best is not None and none < NONE_DECIDES * best.score:
         return ItemChoice(ASK_BACK, options=tuple(offered[:MAX_OPTIONS]))
+    if names_condition and best is not None and best.score >= SURE / 2 and best.score >= NONE_DECIDES * none:
+        return ItemChoice(RANKED, best.content_id)  # "my father has SSc, should I be worried?": not another subject
     return ItemChoice(NO_ITEM)

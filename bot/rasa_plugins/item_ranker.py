@@ -5,8 +5,8 @@
 It sets `item_ranking` in the parse data: the best items, `{content_id, score}`, best
 first (`none`: no item). SafetyOverride, after it, decides what to do with them.
 
-Trained from the NLU examples, the items' own wording and data/items/
-(bot.language.item_examples). Those files, the content and the encoder are outside
+Trained from the NLU examples, the items' own wording, data/items/ and the development
+part of the real questions (bot.language.item_examples). Those files, the content and the encoder are outside
 Rasa's graph: `fingerprint_addon` puts their digest into Rasa's training cache key.
 """
 
@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import settings
 from bot.content.repository import content
 from bot.language.encoder import MODEL, shared_encoder
-from bot.language.item_examples import training_examples
+from bot.language.item_examples import real_questions, training_examples
 from bot.language.item_ranking import ItemRanker
 from bot.language.understanding import shared_understanding
 from bot.names import ITEM_RANKING, MANIFESTATION, TERM, TREATMENT_ENTITY
@@ -50,14 +50,16 @@ def _digest(paths: List[Path]) -> str:
 class ItemRankerComponent(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        # examples: the folder of patients' ways of asking for each item, from the project folder
-        return {"examples": "data/items", "content_dir": None}
+        # examples: the folder of patients' ways of asking for each item; real_questions: the development
+        # part of the real questions (never the held-out part); both from the project folder
+        return {"examples": "data/items", "real_questions": "evaluation/dev.yml", "content_dir": None}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         config = {**cls.get_default_config(), **config}  # Rasa passes the config as written
         folders = [cls._examples_dir(config), Path(config.get("content_dir") or settings.content_dir())]
         files = [p for folder in folders for p in folder.glob("*.yml")] + list(LANGUAGE_CODE.glob("*.py"))
+        files.append(settings.PROJECT_DIR / config["real_questions"])
         return f"{MODEL.sha256}:{_digest(files)}"
 
     def __init__(
@@ -85,8 +87,10 @@ class ItemRankerComponent(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         content_dir = self.config.get("content_dir")
         nlu = [(m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples if m.get(TEXT)]
+        library = content(content_dir).library
+        real = real_questions(settings.PROJECT_DIR / self.config["real_questions"], library)
         examples = training_examples(
-            content(content_dir).library, shared_understanding(content_dir), nlu, self._examples_dir(self.config)
+            library, shared_understanding(content_dir), nlu, self._examples_dir(self.config), real
         )
         vectors = shared_encoder().encode([e.text for e in examples])
         self.ranker = ItemRanker.train(vectors, [e.concepts for e in examples], [e.label for e in examples])

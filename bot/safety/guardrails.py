@@ -8,6 +8,7 @@ term matcher found in the message ("treatment", "manifestation", "term").
 import re
 from typing import Collection, Optional
 
+from bot.language.question_focus import is_question, sentences
 from bot.language.text import plain_quotes
 
 REASONS = ("dose", "diagnosis", "medicine_change")
@@ -26,10 +27,11 @@ IS_IT_OK = r"\b(is|would) it (be )?(ok|okay|safe|fine|alright|dangerous|bad)\b"
 ASKING_ME = r"(\b(should|can|could|may|must|shall|do) i\b|\bi (should|can|could)\b|" + IS_IT_OK + ")"
 # Without a medicine named, only a question asks it: "should I stop?", not "if I could change how I look".
 ASKED_BY_ME = r"(\b(should|can|could|may|must|shall|do) i\b|" + IS_IT_OK + ")"
-CHANGE_VERBS = (
-    r".{0,40}?\b(stop|skip|double|halve|increase|decrease|reduce|lower|raise|change|switch|swap|"
+CHANGE_WORDS = (
+    r"\b(stop|skip|double|halve|increase|decrease|reduce|lower|raise|change|switch|swap|"
     r"come off|go off|get off|quit|miss|combine|mix|cut down)\b"
 )
+CHANGE_VERBS = r".{0,40}?" + CHANGE_WORDS
 CHANGE = re.compile(ASKED_BY_ME + CHANGE_VERBS, re.I)
 CHANGE_OF_MEDICINE = re.compile(ASKING_ME + CHANGE_VERBS, re.I)
 CHANGE_IF_MEDICINE = re.compile(
@@ -46,7 +48,8 @@ DIAGNOSIS = re.compile(
     re.I,
 )
 IS_THIS = re.compile(
-    r"(^|[.?!,;]\s*)(is|are|could|might) (this|that|these|those|my|mine|(the|these)( \w+){1,3} (on|in) my)\b",
+    r"(^|[.?!,;]\s*)(is|are|could|might) (this|that|these|those|my|mine|(the|these)( \w+){1,3} (on|in) my)\b"
+    r"(?!\s+(true|right|correct|so|the case)\b)",  # "is this true?" checks a fact, not a diagnosis
     re.I,
 )
 CONDITION_WORDS = re.compile(
@@ -58,7 +61,8 @@ def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[
     """'dose', 'diagnosis', 'medicine_change' or None."""
     text = plain_quotes(text or "")
     about_medicine = "treatment" in entity_types or bool(MEDICINE_WORDS.search(text))
-    if DOSE.search(text) or (about_medicine and DOSE_IF_MEDICINE.search(text) and FIRST_PERSON.search(text)):
+    asks_dose = about_medicine and DOSE_IF_MEDICINE.search(text) and FIRST_PERSON.search(text)
+    if (DOSE.search(text) and not _story(text)) or asks_dose:
         return "dose"
     names_condition = bool({"manifestation", "term"} & set(entity_types)) or bool(CONDITION_WORDS.search(text))
     if DIAGNOSIS.search(text) or (IS_THIS.search(text) and names_condition and not about_medicine):
@@ -66,6 +70,17 @@ def guardrail_reason(text: str, entity_types: Collection[str] = ()) -> Optional[
     if CHANGE.search(text) or (about_medicine and (CHANGE_OF_MEDICINE.search(text) or CHANGE_IF_MEDICINE.search(text))):
         return "medicine_change"
     return None
+
+
+def _story(text: str) -> bool:
+    """Several sentences, none asks anything and none speaks of a change: a dose told in a story
+    ("I take 7 milligrams of methotrexate a week. The pain is intense.") is not a dose question."""
+    spans = sentences(text)
+    return (
+        len(spans) > 1
+        and not any(is_question(text[start:end]) for start, end in spans)
+        and not re.search(r"\bi\b.{0,20}" + CHANGE_WORDS, text, re.I)  # "I want to double it"
+    )
 
 
 def guardrail_for(text: str, entity_types: Collection[str] = ()) -> str:

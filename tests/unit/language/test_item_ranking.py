@@ -52,3 +52,17 @@ def test_an_nlu_example_is_labelled_with_the_item_its_intent_and_concept_ask_for
     assert item_asked_for("greet", None, {}, items) == NONE
     assert item_asked_for("report_urgent_symptom", None, {}, items) is None
     assert item_asked_for("out_of_scope", "out_of_scope.diet", {}, items) == "out_of_scope.diet"
+
+
+def test_the_ranker_learns_from_development_questions_never_from_held_out_ones(library, tmp_path):
+    from bot.language.item_examples import real_examples, real_questions
+
+    dev = real_questions(settings.PROJECT_DIR / "evaluation" / "dev.yml", library)
+    learnt = real_examples(dev, rankable(library))
+    urgent = {q.text for q in dev if q.urgent}
+    assert learnt and not urgent & {text for text, _ in learnt}
+    assert all(not label.startswith(("guardrail.", "emergency.")) for _, label in learnt)
+    held_out = tmp_path / "heldout.yml"
+    held_out.write_text((settings.PROJECT_DIR / "evaluation" / "dev.yml").read_text())
+    with pytest.raises(ContentError, match="held-out"):
+        real_questions(held_out, library)
