@@ -27,6 +27,21 @@ def decide():
     return run
 
 
+@pytest.fixture(scope="module")
+def verdict_of():
+    extractor, override = MedicalTermExtractor({"content_dir": None}), SafetyOverride({})
+
+    def run(text, predicted):
+        message = Message(data={TEXT: text})
+        extractor.process([message])
+        message.set(INTENT, {"name": predicted, "confidence": 0.9})
+        message.set(INTENT_RANKING_KEY, [{"name": predicted, "confidence": 0.9}, {"name": "ask_definition"}])
+        override.process([message])
+        return message.get("verdict")
+
+    return run
+
+
 @pytest.mark.parametrize(
     "text, predicted, expected",
     [
@@ -45,6 +60,8 @@ def decide():
         ("what is CREST syndrome?", "out_of_scope", "ask_definition"),
         ("joint pain", "ask_definition", "ask_treatment"),
         ("what helps it?", "ask_capabilities", "ask_treatment"),
+        # a "no" that asks a question is a question
+        ("do i need another chest x-ray", "deny", "ask_definition"),
         # what the classifier got right stays
         ("what helps calcinosis?", "ask_treatment", "ask_treatment"),
         ("hello", "greet", "greet"),
@@ -60,3 +77,20 @@ def test_the_classifiers_urgent_verdict_stands_on_one_short_sentence(decide):
 
 def test_nonsense_the_classifier_was_unsure_of_is_not_understood(decide):
     assert decide("purple monkey dishwasher", "out_of_scope", confidence=0.36, runner_up="greet") == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    "text, predicted, rule",
+    [
+        ("my blood pressure is 230 and my head hurts", "greet", "red_flag"),
+        ("how much methotrexate should I take, my chest hurts badly", "ask_definition", "red_flag"),
+        ("how much methotrexate should I take", "ask_definition", "guardrail"),
+        ("delete my chat", "greet", "forget"),
+        ("do i need another chest x-ray", "deny", "demoted"),
+        ("joint pain", "ask_definition", "condition_alone"),
+        ("what is CREST syndrome?", "out_of_scope", "name_alone"),
+        ("what helps calcinosis?", "ask_treatment", "classifier"),
+    ],
+)
+def test_the_rule_that_decided_the_intent_is_named_in_the_verdict(verdict_of, text, predicted, rule):
+    assert verdict_of(text, predicted)["intent_rule"] == rule
