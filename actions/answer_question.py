@@ -13,6 +13,7 @@ from actions.content_client import content_store
 from bot.content.files import ContentItem
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES
 from bot.language.question_focus import asks_for_more, asks_for_treatment, reads_as_follow_up
+from bot.language.verdict import Verdict
 from bot.names import (
     ASKED_ITEM,
     CONCEPT_SLOT,
@@ -59,8 +60,9 @@ class ActionAnswerQuestion(ContentAction):
         """The item asked for: a button's item, a fixed answer, or the concept the message names;
         the remembered concept only when the message names none and reads as a follow-up."""
         store = content_store()
-        verdict = tracker.latest_message.get(VERDICT) or {}
-        content_id = entity_value(tracker, CONTENT_ID) or verdict.get("item") or tracker.latest_message.get(ASKED_ITEM)
+        verdict = Verdict.read(tracker.latest_message.get(VERDICT))
+        chosen = verdict.item if verdict is not None else None
+        content_id = entity_value(tracker, CONTENT_ID) or chosen or tracker.latest_message.get(ASKED_ITEM)
         if content_id:
             return store.item(content_id)
         if intent in FIXED_ANSWERS:
@@ -87,7 +89,8 @@ class ActionAnswerQuestion(ContentAction):
         """The items to offer when the understanding was unsure (bot.language.verdict); none for a button."""
         if entity_value(tracker, CONTENT_ID):
             return []
-        offered = (tracker.latest_message.get(VERDICT) or {}).get("options") or []
+        verdict = Verdict.read(tracker.latest_message.get(VERDICT))
+        offered = verdict.options if verdict is not None else ()
         return [item for item in map(content_store().item, offered) if item is not None]
 
     @staticmethod

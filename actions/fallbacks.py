@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ContentAction
 from bot.language.detect import LANGUAGE, OTHER
-from bot.language.verdict import NO_ITEM
+from bot.language.verdict import NO_ITEM, Verdict
 from bot.names import ASKED_ITEM, ENGLISH_ONLY_ITEM, NOT_COVERED_ITEM, NOT_UNDERSTOOD_ITEM, VERDICT
 
 
@@ -36,10 +36,11 @@ class CommonQuestionAware(FixedReplyAction, metaclass=abc.ABCMeta):
     rather than the general one."""
 
     def item_for(self, tracker: Tracker) -> str:
-        verdict = tracker.latest_message.get(VERDICT) or {}
-        if verdict.get("rule") == NO_ITEM:
+        verdict = Verdict.read(tracker.latest_message.get(VERDICT))
+        if verdict is not None and verdict.rule == NO_ITEM:
             return super().item_for(tracker)  # the asked-as item was weighed and set aside
-        return verdict.get("item") or tracker.latest_message.get(ASKED_ITEM) or super().item_for(tracker)
+        chosen = verdict.item if verdict is not None else None
+        return chosen or tracker.latest_message.get(ASKED_ITEM) or super().item_for(tracker)
 
 
 class ActionOutOfScope(CommonQuestionAware):

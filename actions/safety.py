@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ContentAction, entity_value, latest_entities, question_text
 from actions.content_client import content_store, red_flag_replies
+from bot.language.verdict import Verdict
 from bot.names import ASKED_ITEM, MANIFESTATION, PREGNANCY_ITEM, RED_FLAG, TERM, TREATMENT_ENTITY, URGENT_ITEM, VERDICT
 from bot.safety.guardrails import guardrail_for
 
@@ -40,7 +41,8 @@ class ActionGuardrail(ContentAction):
     ) -> List[Dict[str, Any]]:
         concept = entity_value(tracker, TREATMENT_ENTITY, MANIFESTATION, TERM)
         entity_types = {str(e.get("entity")) for e in latest_entities(tracker)}
-        reason = (tracker.latest_message.get(VERDICT) or {}).get("guardrail")  # decided in the NLU step
+        verdict = Verdict.read(tracker.latest_message.get(VERDICT))
+        reason = verdict.guardrail if verdict is not None else None  # decided in the NLU step
         guardrail = self.item(f"guardrail.{reason}" if reason else guardrail_for(question_text(tracker), entity_types))
         if tracker.latest_message.get(ASKED_ITEM) == PREGNANCY_ITEM:  # a dose in pregnancy: both replies
             lead = guardrail.answer

@@ -21,8 +21,8 @@ as the named item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Optional, Sequence, Tuple
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from bot.language.item_ranking import NONE, Ranked
 from bot.names import OTHER_CONDITION_ITEM
@@ -79,3 +79,35 @@ def choose_item(
     if names_condition and best is not None and best.score >= SURE / 2 and best.score >= NONE_DECIDES * none:
         return ItemChoice(RANKED, best.content_id)  # "my father has SSc, should I be worried?": not another subject
     return ItemChoice(NO_ITEM)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one decision about a message, made in the NLU step (bot.rasa_plugins.safety_override)
+    and kept in its parse data (bot.names.VERDICT): the channel and the actions read it and
+    decide nothing again."""
+
+    rule: str  # the rule that decided the reply: red_flag, guardrail, ..., or one of this module's
+    intent_rule: str = "classifier"  # the rule that decided the intent (bot.language.intent_rules)
+    intent: Optional[str] = None
+    red_flag: Optional[str] = None  # the red flag found, for urgent advice
+    guardrail: Optional[str] = None  # which refusal: dose, diagnosis, medicine_change
+    language: Optional[str] = None  # `other` / `no_words`: not English
+    focus: Dict[str, int] = field(default_factory=dict)  # where the question is (bot.language.question_focus)
+    item: Optional[str] = None  # answer with this item
+    options: Tuple[str, ...] = ()  # or ask back with these, best first
+    candidates: Tuple[Dict[str, Any], ...] = ()  # the item ranker's best items, {content_id, score}
+
+    def as_dict(self) -> Dict[str, Any]:
+        data = asdict(self)
+        return {**data, "options": list(self.options), "candidates": list(self.candidates)}
+
+    @classmethod
+    def read(cls, data: Optional[Mapping[str, Any]]) -> Optional[Verdict]:
+        """The verdict of a message's parse data; None where there is none (a tracker from
+        before, or a test story)."""
+        if not data or "rule" not in data:
+            return None
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        lists = {name: tuple(known.get(name) or ()) for name in ("options", "candidates")}
+        return cls(**{**known, **lists})

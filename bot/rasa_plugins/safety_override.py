@@ -16,6 +16,7 @@ are logged with each message and kept in the verdict (`intent_rule`, `rule`).
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any, Dict, List, Optional
 
@@ -50,7 +51,7 @@ from bot.language.question_focus import (
     reads_as_follow_up,
     refers_back,
 )
-from bot.language.verdict import AGREE, ASK_BACK, NAMED, RANKED, choose_item
+from bot.language.verdict import AGREE, ASK_BACK, NAMED, RANKED, Verdict, choose_item
 from bot.names import (
     ASKED_ITEM,
     DEFINITION,
@@ -95,54 +96,56 @@ class SafetyOverride(UntrainedComponent):
             routed = self._routed(verdict)
             if routed is not None:
                 message.set(INTENT, {INTENT_NAME_KEY: routed, "confidence": 1.0}, add_to_output=True)
-            message.set(VERDICT, verdict, add_to_output=True)
+            message.set(VERDICT, verdict.as_dict(), add_to_output=True)
             logger.info(
                 "intent rule %s; verdict: rule %s, item %s, options %s",
                 decision.rule,
-                verdict["rule"],
-                verdict["item"],
-                verdict["options"],
+                verdict.rule,
+                verdict.item,
+                verdict.options,
             )
         return messages
 
-    def _routed(self, verdict: Dict[str, Any]) -> Optional[str]:
+    def _routed(self, verdict: Verdict) -> Optional[str]:
         """The intent whose rule runs the action that answers the verdict, where the classifier's does
         not: `out_of_scope` for an honest reply (action_out_of_scope), `ask_definition` for an answer or
         for asking back (action_answer_question)."""
-        if verdict["rule"] not in RANKED_RULES:
+        if verdict.rule not in RANKED_RULES:
             return None
-        item = self.items.get(verdict["item"] or "")
+        item = self.items.get(verdict.item or "")
         if item is not None and item.topic == OUT_OF_SCOPE:
-            return None if verdict["intent"] in ANSWERING | {OUT_OF_SCOPE} else OUT_OF_SCOPE
-        return None if verdict["intent"] in ANSWERING else DEFINITION
+            return None if verdict.intent in ANSWERING | {OUT_OF_SCOPE} else OUT_OF_SCOPE
+        return None if verdict.intent in ANSWERING else DEFINITION
 
-    def _verdict(self, message: Message, intent: Optional[str], decision: IntentDecision) -> Dict[str, Any]:
+    def _verdict(self, message: Message, intent: Optional[str], decision: IntentDecision) -> Verdict:
         """The one decision about the message (bot.names.VERDICT): which rule decided, and the
         item to answer with or the items to offer (bot.language.verdict)."""
         text = message.get(TEXT) or ""
         entities = message.get(ENTITIES) or []
         flag = next((e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG), None)
         question = _question(message)
-        decided: Dict[str, Any] = {
-            "intent": intent,
-            "intent_rule": decision.rule,
-            "red_flag": flag,
-            "item": None,
-            "options": [],
-        }
+        decided = functools.partial(
+            Verdict,
+            intent_rule=decision.rule,
+            intent=intent,
+            red_flag=flag,
+            language=message.get(LANGUAGE),
+            focus=message.get(FOCUS) or {},
+            candidates=tuple(message.get(ITEM_RANKING) or ()),
+        )
         if text.startswith("/"):
-            return {**decided, "rule": "button"}
+            return decided(rule="button")
         if flag:
-            return {**decided, "rule": "red_flag"}
+            return decided(rule="red_flag")
         if intent == PERSONAL_ADVICE:  # the rules' reason; a medicine change where only the classifier saw one
-            return {**decided, "rule": "guardrail", "guardrail": decision.guardrail or "medicine_change"}
+            return decided(rule="guardrail", guardrail=decision.guardrail or "medicine_change")
         if intent in (FORGET, DENY):
-            return {**decided, "rule": "forget"}
+            return decided(rule="forget")
         if message.get(LANGUAGE):
-            return {**decided, "rule": "language"}
+            return decided(rule="language")
         asked = message.get(ASKED_ITEM)
         if asked == PREGNANCY_ITEM:
-            return {**decided, "rule": "pregnancy", "item": asked}
+            return decided(rule="pregnancy", item=asked)
         focus = message.get(FOCUS) or {}
         named = {
             e[ENTITY_ATTRIBUTE_TYPE]: str(e.get(ENTITY_ATTRIBUTE_VALUE))
@@ -156,7 +159,7 @@ class SafetyOverride(UntrainedComponent):
         if reads_as_follow_up(text) and (intent == FOLLOW_UP or (refers_back(question) and not names_any)):
             if intent in NO_ANSWER and asks_for_more(question):
                 message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP, "confidence": 1.0}, add_to_output=True)
-            return {**decided, "rule": "follow_up"}
+            return decided(rule="follow_up")
         ranking = [Ranked(r["content_id"], r["score"]) for r in message.get(ITEM_RANKING) or []]
         specific = {entity: value for entity, value in named.items() if value not in GENERAL_CONCEPTS}
         named_item = asked or item_asked_for(intent, None, specific, self.items)
@@ -167,7 +170,7 @@ class SafetyOverride(UntrainedComponent):
         )
         medical = intent in ANSWERING or intent == NOT_UNDERSTOOD or bool(specific)  # "not understood": maybe asked
         choice = choose_item(ranking, named_item, medical, names_condition)
-        return {**decided, **choice.as_dict()}
+        return decided(rule=choice.rule, item=choice.item, options=choice.options)
 
 
 def _reading(message: Message) -> Reading:

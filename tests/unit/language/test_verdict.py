@@ -70,3 +70,20 @@ def test_another_disease_needs_a_sure_ranker_and_outweighs_a_named_medicine_but_
     assert OTHER_CONDITION_ITEM not in (choice.item, *choice.options)
     unsure = ranking((OTHER_CONDITION_ITEM, OTHER_CONDITION_SURE - 0.01), ("treatments.methotrexate", 0.3))
     assert choose_item(unsure, None, True).item == "treatments.methotrexate"
+
+
+def test_the_verdict_keeps_its_types_through_the_parse_data():
+    from bot.language.verdict import Verdict
+
+    verdict = Verdict(
+        "ask_back",
+        intent_rule="named_thing",
+        intent="ask_treatment",
+        focus={"start": 0, "end": 12},
+        options=("skin.overview", "glossary.calcinosis"),
+        candidates=({"content_id": "skin.overview", "score": 0.12},),
+    )
+    data = verdict.as_dict()
+    assert data["options"] == ["skin.overview", "glossary.calcinosis"]  # JSON, as Rasa stores it
+    assert Verdict.read({**data, "from_an_older_release": 1}) == verdict
+    assert Verdict.read({}) is None and Verdict.read(None) is None
