@@ -14,6 +14,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -128,10 +129,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _content_load(args: argparse.Namespace) -> int:
-    """The explicit load step: validate content/ and write it to the content store; 2 when it is bad."""
+    """The explicit load step: validate content/ and write it to the content store; 2 when it is
+    bad, or when the trained model `--model` was made from other content than content/ in what
+    it uses (bot.content.model_parts)."""
     from bot.content.repository import load_into_store
 
     try:
+        if args.model is not None and _model_refused(args.model):
+            return 2
         store = load_into_store(settings.database_url())
         FeedbackStore.create(settings.feedback_database_url())
         StaffStore.create(settings.feedback_database_url())
@@ -147,6 +152,38 @@ def _content_load(args: argparse.Namespace) -> int:
     version = (store.loaded_digest() or "")[:12]
     print(f"Content OK: {len(store.items())} items (version {version}) {done} {where}")
     return 0
+
+
+def _content_digest(args: argparse.Namespace) -> int:
+    """The digest of what the trained model uses from content/; with --write FILE, written there
+    only when it changed, so that make retrains then and only then."""
+    from bot.content import model_parts
+
+    try:
+        digest = model_parts.digest(settings.content_dir())
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    if args.write is None:
+        print(digest)
+    elif not args.write.exists() or args.write.read_text(encoding="utf-8").strip() != digest:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(f"{digest}\n", encoding="utf-8")
+    return 0
+
+
+def _model_refused(model: Path) -> bool:
+    from bot.content import model_parts
+
+    try:
+        saved = model_parts.archive_digest(model)
+    except (OSError, tarfile.TarError) as error:
+        print(f"Cannot read the trained model {model}: {error}. Run `{model_parts.RETRAIN}`.", file=sys.stderr)
+        return True
+    problem = model_parts.mismatch(saved, settings.content_dir(), f"The trained model {model}")
+    if problem:
+        print(problem, file=sys.stderr)
+    return problem is not None
 
 
 def _content_report(args: argparse.Namespace) -> int:
@@ -355,7 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = _command_group(commands, "content", "work with content/")
     for name in ("load", "check"):
         load = content_commands.add_parser(name, help="validate content/ and load it into the content store")
+        load.add_argument("--model", type=Path, help="first check that this trained model was made from content/")
         load.set_defaults(handler=_content_load)
+    digest = content_commands.add_parser("digest", help="the digest of what the trained model uses from content/")
+    digest.add_argument("--write", type=Path, help="write it to this file, only when it changed")
+    digest.set_defaults(handler=_content_digest)
     report = content_commands.add_parser("report", help="readability and review dates of every item")
     report.add_argument(
         "--max-age-days", type=int, default=None, help="review age limit (default SSCBOT_REVIEW_MAX_AGE_DAYS or 730)"

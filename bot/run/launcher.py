@@ -147,11 +147,12 @@ class Assistant:
 
     def load_content(self) -> None:
         """The explicit load step, `sscbot content load` with this run's settings: content/
-        checked and written to this run's content store, the records' tables made, before any
-        server reads them. LoadError, with the step's message, when it fails. A process of its
-        own: reading the content brings spaCy, which this one would keep while it waits."""
+        checked against the model's copy (bot.content.model_parts) and written to this run's
+        content store, the records' tables made, before any server reads them. LoadError, with
+        the step's message, when it fails. A process of its own: reading the content brings
+        spaCy, which this one would keep while it waits."""
         make_private(self.private_folders())
-        step = [sys.executable, "-m", "bot.run.cli", "content", "load"]
+        step = [sys.executable, "-m", "bot.run.cli", "content", "load", "--model", str(self.config.model)]
         done = subprocess.run(step, cwd=PROJECT_DIR, env=self.env, capture_output=True, text=True)
         if done.returncode:
             raise LoadError(done.stderr.strip() or f"`sscbot content load` exited with code {done.returncode}")
