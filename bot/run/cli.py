@@ -29,7 +29,7 @@ from bot.content.report import MAX_GRADE, check_items, report_lines
 from bot.content.store import unreachable
 from bot.dialogues.cli import add_commands as add_dialogue_commands
 from bot.evaluation.cli import add_commands as add_eval_commands
-from bot.records.conversations import TrackerStoreError, purge, reclaim, tracker_db_url
+from bot.records.conversations import TrackerStoreError, purge, reclaim
 from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
 from bot.records.schema import SchemaError
@@ -45,15 +45,15 @@ from bot.staff.accounts import AccountError, StaffStore, check_password
 def _settings_check() -> int:
     """2, with the cause, when a setting is invalid or a database cannot be reached."""
     try:
-        settings.widget_origins()
-        databases = {
-            "content store": settings.database_url(),
-            "tracker store": tracker_db_url(),
-            "feedback store": settings.feedback_database_url(),
-        }
-    except (TrackerStoreError, ValueError) as error:
+        run = settings.current()
+    except ValueError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    databases = {
+        "content store": run.database_url,
+        "tracker store": run.tracker_url,
+        "feedback store": run.feedback_database_url,
+    }
     for name, url in databases.items():
         reason = unreachable(url)
         if reason:
@@ -217,7 +217,7 @@ def _gaps_report(args: argparse.Namespace) -> int:
 
     try:
         library = content().library
-        questions = unanswered_questions(create_engine(args.tracker_db or tracker_db_url()))
+        questions = unanswered_questions(create_engine(args.tracker_db or settings.tracker_url()))
     except (ContentError, TrackerStoreError, SQLAlchemyError) as error:
         print(f"Gaps report failed: {error}", file=sys.stderr)
         return 2
@@ -231,7 +231,7 @@ def _purge(args: argparse.Namespace) -> int:
     """Delete conversations whose last message is older than --days, their ratings and the
     staff's tries of their questions, and any rating older than that."""
     try:
-        engine = create_engine(tracker_db_url())
+        engine = create_engine(settings.tracker_url())
         senders = purge(engine, args.days)
         feedback = FeedbackStore(settings.feedback_database_url())
         ratings = feedback.forget(senders) + feedback.purge(args.days)
@@ -411,7 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     gaps_commands = _command_group(commands, "gaps", "questions the assistant could not answer")
     gaps = gaps_commands.add_parser("report", help="unanswered questions grouped by the terms they name")
     gaps.add_argument("--most", type=int, default=30, help="how many groups to list (default 30)")
-    gaps.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
+    gaps.add_argument(
+        "--tracker-db", help="SQLAlchemy URL of the tracker store (default: the setting, SSCBOT_TRACKER_URL)"
+    )
     gaps.set_defaults(handler=_gaps_report)
 
     purge_command = commands.add_parser("purge", help="delete conversations older than some days, with their ratings")

@@ -9,9 +9,11 @@ Imported here first, it searches the few modules loaded so far.
 `run` on an interface beyond loopback (Rasa's default is 0.0.0.0) refuses to start
 without SSCBOT_WEBHOOK_TOKEN (bot.access.exposure). `run` and `shell` refuse a model file
 made from other content than content/ in what the model uses (bot.content.model_parts):
-Rasa itself would log the error and serve without a model.
+Rasa itself would log the error and serve without a model. The variables endpoints.yml
+names are set from the settings here (bot.run.stores), whoever starts the server.
 """
 
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -22,6 +24,7 @@ import skops.io  # noqa: F401  (before Rasa: see above)
 from bot import settings
 from bot.access.exposure import require_secrets
 from bot.content import model_parts
+from bot.run.stores import endpoint_variables
 
 RASA_DEFAULT_INTERFACE = "0.0.0.0"
 
@@ -59,4 +62,8 @@ if __name__ == "__main__":
         problem = refusal(sys.argv[2:])
         if problem:
             sys.exit(f"Cannot start the Rasa server: {problem}")
+    try:
+        os.environ.update(endpoint_variables(os.environ))
+    except ValueError as error:
+        sys.exit(f"Cannot start the Rasa server: {error}")
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)
