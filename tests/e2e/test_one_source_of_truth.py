@@ -58,7 +58,18 @@ def test_an_edit_the_model_uses_without_training_is_refused_at_start(tmp_path, c
     assert run.returncode == 2 and "Run `make train`" in run.stderr
 
     rasa = subprocess.run(  # the Rasa server's own entry point (compose, Helm) refuses it too
-        [sys.executable, "-m", "bot.run.rasa_server", "run", "--model", str(MODEL), "-i", "127.0.0.1"],
+        [
+            sys.executable,
+            "-m",
+            "bot.run.rasa_server",
+            "run",
+            "--model",
+            str(MODEL),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(free_port()),
+        ],
         cwd=PROJECT_DIR,
         env=assistant.env,
         capture_output=True,
