@@ -13,8 +13,11 @@ CHROMIUM  := /usr/bin/chromium
 # Debian's PostgreSQL, Redis and nginx, for make cluster and its test (run as plain processes, not services).
 CLUSTER_PACKAGES := /usr/bin/pg_ctlcluster /usr/bin/redis-server /usr/sbin/nginx
 INSTALLED := $(VENV)/.installed
-# The NLU components are ours (bot/), and they read content/ (terms, red flags): both change training.
-TRAIN_INPUTS := config.yml domain.yml $(shell find data content -name "*.yml" 2>/dev/null) $(shell find bot/language bot/safety bot/content bot/rasa_plugins -name "*.py" 2>/dev/null) bot/names.py
+# The NLU components are ours (bot/), and they use parts of content/ (terms, red flags, asked_as, what the
+# item ranker learns from): a change of either changes training. The digest of those parts is rewritten only
+# when they change (bot/content/model_parts.py): other content edits go live with `sscbot content load`.
+CONTENT_DIGEST := models/content.digest
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/null) $(CONTENT_DIGEST) $(shell find bot/language bot/safety bot/content bot/rasa_plugins -name "*.py" 2>/dev/null) bot/names.py
 NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
@@ -58,10 +61,15 @@ $(AUDIT_VENV)/.installed: requirements-audit.lock
 audit: $(INSTALLED) $(AUDIT_VENV)/.installed
 	$(PY) scripts/audit_dependencies.py $(AUDIT_VENV)/bin/pip-audit requirements.lock audit-accepted.yml results/audit/pip-audit.json
 
-# Rasa trains only when the training data, the config, the domain, the content or our NLU code changed.
+# Rasa trains only when the training data, the config, the domain, what it uses of the content or our NLU code changed.
 $(MODEL): $(INSTALLED) $(TRAIN_INPUTS)
 	$(RASA) train --force --fixed-model-name ssc --out models
 	@touch $@
+
+$(CONTENT_DIGEST): $(INSTALLED) FORCE
+	@$(BIN)/sscbot content digest --write $@
+
+FORCE:
 
 train: $(MODEL)
 

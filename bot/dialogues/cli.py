@@ -7,11 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+from bot import settings
 from bot.dialogues.record import RecordError, record_script, script_yaml
 from bot.dialogues.report import progress_line, summary_line, write_reports
 from bot.dialogues.runner import DEFAULT_TIMEOUT_S, DEFAULT_URL, Unreachable, check_reachable, run_scripts
 from bot.dialogues.script import ScriptFormatError, load_scripts
-from bot.records.conversations import TrackerStoreError, tracker_db_url
+from bot.records.conversations import TrackerStoreError
 from bot.run.launcher import StartError, assistant_url
 from bot.settings import PROJECT_DIR
 
@@ -57,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace) -> int:
     try:
-        text = script_yaml(record_script(args.tracker_db or tracker_db_url(), args.sender_id, args.name))
+        text = script_yaml(record_script(args.tracker_db or settings.tracker_url(), args.sender_id, args.name))
     except (RecordError, TrackerStoreError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2
@@ -110,7 +111,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     record = sub.add_parser("record", help="turn a conversation in the tracker store into a script")
     record.add_argument("sender_id", help="the conversation's sender id")
-    record.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
     record.add_argument("--name", help="the script's name")
     record.add_argument("--out", type=Path, help="write the script to this file (default: print it)")
+    record.add_argument(
+        "--tracker-db", help="SQLAlchemy URL of the tracker store (default: the setting, SSCBOT_TRACKER_URL)"
+    )
     record.set_defaults(handler=_record)

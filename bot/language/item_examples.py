@@ -15,14 +15,16 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
 
 from bot.content.files import ContentError, ContentItem, ContentLibrary, read_yaml
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES, find_item
 from bot.evaluation.dataset import HELD_OUT, Question, load_part
 from bot.language.item_ranking import NONE
-from bot.language.understanding import Analysis, Understanding
 from bot.names import DENY, FORGET, OTHER_CONDITION_ITEM, OUT_OF_SCOPE, SMALL_TALK
+
+if TYPE_CHECKING:  # spaCy: not needed to say which items the ranker may choose (bot.content.model_parts)
+    from bot.language.understanding import Analysis, Understanding
 
 NO_ITEM_INTENTS = SMALL_TALK | {OUT_OF_SCOPE, FORGET, DENY}
 

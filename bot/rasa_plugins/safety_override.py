@@ -69,7 +69,7 @@ from bot.names import (
     RED_FLAG,
     VERDICT,
 )
-from bot.rasa_plugins.component_base import UntrainedComponent
+from bot.rasa_plugins.component_base import ContentCopyComponent
 from bot.rasa_plugins.term_extractor import RED_FLAG_SET_ASIDE
 
 logger = logging.getLogger(__name__)
@@ -77,11 +77,11 @@ logger = logging.getLogger(__name__)
 RANKED_RULES = {AGREE, RANKED, NAMED, ASK_BACK}  # the rules of bot.language.verdict that answer or ask back
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyOverride(UntrainedComponent):
-    def __init__(self, config: Dict[str, Any]) -> None:
-        super().__init__(config)
-        self.items = rankable(content().library)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SafetyOverride(ContentCopyComponent):
+    def __init__(self, config: Dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.items = rankable(content(self.content_dir).library)  # the saved copy's (ContentCopyComponent)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

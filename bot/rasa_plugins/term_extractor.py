@@ -2,9 +2,9 @@
 
 It sets `manifestation`, `treatment` and `term` entities whose values are the
 content's canonical concept ids ("CellCept" -> mycophenolate), and a `red_flag`
-entity when the deterministic red-flag layer (bot.safety.red_flags) finds one. The lexicon is
-read from `content/` when the component is created, so the live content and the
-matcher never disagree, and no training is needed.
+entity when the deterministic red-flag layer (bot.safety.red_flags) finds one. The lexicon and
+the red-flag rules are read from the copy of `content/` saved in the model when it was
+trained (bot.rasa_plugins.component_base).
 
 In a message of several sentences only the tokens of its question (bot.language.question_focus)
 go on to the intent featurizers; where the question is, and the other questions, go
@@ -39,7 +39,7 @@ from bot.language.pipeline import TermMatch
 from bot.language.question_focus import Focus
 from bot.language.understanding import shared_understanding
 from bot.names import ASKED_ITEM, FOCUS, MANIFESTATION, OTHER_QUESTIONS, RED_FLAG, TREATMENT_ENTITY
-from bot.rasa_plugins.component_base import UntrainedComponent
+from bot.rasa_plugins.component_base import ContentCopyComponent
 
 RED_FLAG_SET_ASIDE = "red_flag_set_aside"  # a red-flag phrase was negated, past or asked about
 MASKED_ENTITIES = (TREATMENT_ENTITY, MANIFESTATION)
@@ -47,19 +47,14 @@ MASKED_ENTITIES = (TREATMENT_ENTITY, MANIFESTATION)
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
-    is_trainable=False,
+    is_trainable=True,
 )
-class MedicalTermExtractor(UntrainedComponent, EntityExtractorMixin):
+class MedicalTermExtractor(ContentCopyComponent, EntityExtractorMixin):
     """Finds medical terms (names, lay words, brand names) with canonical values."""
 
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        # None: the content folder from bot.settings (SSCBOT_CONTENT_DIR or ./content)
-        return {"content_dir": None}
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        super().__init__(config)
-        self.understanding = shared_understanding(config.get("content_dir"))
+    def __init__(self, config: Dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.understanding = shared_understanding(self.content_dir)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:

@@ -5,50 +5,22 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import sqlalchemy as sa
-import yaml
-
-from bot import settings
-from bot.settings import PROJECT_DIR
 
 EVENTS = sa.table(
     "events", sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"), sa.column("data"), sa.column("id")
 )
 
 
-# Our tracker store's `type` in endpoints.yml (bot/rasa_plugins/tracker_store.py), and the types
-# that keep conversations in the `events` table: Rasa's SQL store and ours.
+# Our tracker store's `type` in endpoints.yml (bot/rasa_plugins/tracker_store.py).
 TRACKER_STORE_TYPE = "bot.rasa_plugins.tracker_store.PreparedSQLTrackerStore"
-SQL_TYPES = {"sql", TRACKER_STORE_TYPE.lower()}
 
 
 class TrackerStoreError(RuntimeError):
     """The tracker store is not configured as SQL, or cannot be read; the message says why."""
-
-
-def tracker_db_url(endpoints: Path | None = None) -> str:
-    """The SQLAlchemy URL of the SQL tracker store configured in endpoints.yml."""
-    endpoints = endpoints or settings.endpoints_file()
-    config = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store") or {}
-    if str(config.get("type", "")).lower() not in SQL_TYPES:
-        raise TrackerStoreError(f"{endpoints} has no SQL tracker store")
-    values = {k: os.path.expandvars(str(v)) for k, v in config.items() if v is not None}
-    dialect = values.get("dialect", "sqlite")
-    if dialect == "sqlite":
-        return f"sqlite:///{PROJECT_DIR / values.get('db', 'rasa.db')}"
-    return sa.engine.URL.create(
-        dialect,
-        username=values.get("username"),
-        password=values.get("password"),
-        host=values.get("url"),
-        port=int(values["port"]) if "port" in values else None,
-        database=values.get("db"),
-    ).render_as_string(hide_password=False)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -28,7 +29,7 @@ from bot.content.report import MAX_GRADE, check_items, report_lines
 from bot.content.store import unreachable
 from bot.dialogues.cli import add_commands as add_dialogue_commands
 from bot.evaluation.cli import add_commands as add_eval_commands
-from bot.records.conversations import TrackerStoreError, purge, reclaim, tracker_db_url
+from bot.records.conversations import TrackerStoreError, purge, reclaim
 from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
 from bot.records.schema import SchemaError
@@ -44,15 +45,15 @@ from bot.staff.accounts import AccountError, StaffStore, check_password
 def _settings_check() -> int:
     """2, with the cause, when a setting is invalid or a database cannot be reached."""
     try:
-        settings.widget_origins()
-        databases = {
-            "content store": settings.database_url(),
-            "tracker store": tracker_db_url(),
-            "feedback store": settings.feedback_database_url(),
-        }
-    except (TrackerStoreError, ValueError) as error:
+        run = settings.current()
+    except ValueError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    databases = {
+        "content store": run.database_url,
+        "tracker store": run.tracker_url,
+        "feedback store": run.feedback_database_url,
+    }
     for name, url in databases.items():
         reason = unreachable(url)
         if reason:
@@ -128,10 +129,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _content_load(args: argparse.Namespace) -> int:
-    """The explicit load step: validate content/ and write it to the content store; 2 when it is bad."""
+    """The explicit load step: validate content/ and write it to the content store; 2 when it is
+    bad, or when the trained model `--model` was made from other content than content/ in what
+    it uses (bot.content.model_parts)."""
     from bot.content.repository import load_into_store
 
     try:
+        if args.model is not None and _model_refused(args.model):
+            return 2
         store = load_into_store(settings.database_url())
         FeedbackStore.create(settings.feedback_database_url())
         StaffStore.create(settings.feedback_database_url())
@@ -147,6 +152,38 @@ def _content_load(args: argparse.Namespace) -> int:
     version = (store.loaded_digest() or "")[:12]
     print(f"Content OK: {len(store.items())} items (version {version}) {done} {where}")
     return 0
+
+
+def _content_digest(args: argparse.Namespace) -> int:
+    """The digest of what the trained model uses from content/; with --write FILE, written there
+    only when it changed, so that make retrains then and only then."""
+    from bot.content import model_parts
+
+    try:
+        digest = model_parts.digest(settings.content_dir())
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    if args.write is None:
+        print(digest)
+    elif not args.write.exists() or args.write.read_text(encoding="utf-8").strip() != digest:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(f"{digest}\n", encoding="utf-8")
+    return 0
+
+
+def _model_refused(model: Path) -> bool:
+    from bot.content import model_parts
+
+    try:
+        saved = model_parts.archive_digest(model)
+    except (OSError, tarfile.TarError) as error:
+        print(f"Cannot read the trained model {model}: {error}. Run `{model_parts.RETRAIN}`.", file=sys.stderr)
+        return True
+    problem = model_parts.mismatch(saved, settings.content_dir(), f"The trained model {model}")
+    if problem:
+        print(problem, file=sys.stderr)
+    return problem is not None
 
 
 def _content_report(args: argparse.Namespace) -> int:
@@ -180,7 +217,7 @@ def _gaps_report(args: argparse.Namespace) -> int:
 
     try:
         library = content().library
-        questions = unanswered_questions(create_engine(args.tracker_db or tracker_db_url()))
+        questions = unanswered_questions(create_engine(args.tracker_db or settings.tracker_url()))
     except (ContentError, TrackerStoreError, SQLAlchemyError) as error:
         print(f"Gaps report failed: {error}", file=sys.stderr)
         return 2
@@ -194,7 +231,7 @@ def _purge(args: argparse.Namespace) -> int:
     """Delete conversations whose last message is older than --days, their ratings and the
     staff's tries of their questions, and any rating older than that."""
     try:
-        engine = create_engine(tracker_db_url())
+        engine = create_engine(settings.tracker_url())
         senders = purge(engine, args.days)
         feedback = FeedbackStore(settings.feedback_database_url())
         ratings = feedback.forget(senders) + feedback.purge(args.days)
@@ -355,7 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = _command_group(commands, "content", "work with content/")
     for name in ("load", "check"):
         load = content_commands.add_parser(name, help="validate content/ and load it into the content store")
+        load.add_argument("--model", type=Path, help="first check that this trained model was made from content/")
         load.set_defaults(handler=_content_load)
+    digest = content_commands.add_parser("digest", help="the digest of what the trained model uses from content/")
+    digest.add_argument("--write", type=Path, help="write it to this file, only when it changed")
+    digest.set_defaults(handler=_content_digest)
     report = content_commands.add_parser("report", help="readability and review dates of every item")
     report.add_argument(
         "--max-age-days", type=int, default=None, help="review age limit (default SSCBOT_REVIEW_MAX_AGE_DAYS or 730)"
@@ -370,7 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     gaps_commands = _command_group(commands, "gaps", "questions the assistant could not answer")
     gaps = gaps_commands.add_parser("report", help="unanswered questions grouped by the terms they name")
     gaps.add_argument("--most", type=int, default=30, help="how many groups to list (default 30)")
-    gaps.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
+    gaps.add_argument(
+        "--tracker-db", help="SQLAlchemy URL of the tracker store (default: the setting, SSCBOT_TRACKER_URL)"
+    )
     gaps.set_defaults(handler=_gaps_report)
 
     purge_command = commands.add_parser("purge", help="delete conversations older than some days, with their ratings")

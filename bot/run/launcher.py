@@ -21,13 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, NamedTuple, Optional
 
-import yaml
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.records.conversations import TRACKER_STORE_TYPE
-from bot.run import stores
-from bot.settings import PROJECT_DIR, endpoints_file
+from bot.settings import PROJECT_DIR, Settings
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 240.0
@@ -62,10 +59,10 @@ class AssistantConfig:
     web_port: int = 8080
     staff_port: int = 8081
     model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
-    endpoints: Path = field(default_factory=endpoints_file)
+    endpoints: Path = field(default_factory=settings.endpoints_file)
     credentials: Path = PROJECT_DIR / "credentials.yml"
     runtime_dir: Path = PROJECT_DIR / "var"
-    tracker_db: Optional[Path] = None  # SQLite tracker file instead of the one in endpoints.yml
+    tracker_db: Optional[Path] = None  # SQLite tracker file instead of the settings' (SSCBOT_TRACKER_URL)
     action_endpoint: Optional[str] = None  # the actions' webhook when not this run's action server (a balancer)
     log_dir: Optional[Path] = None  # None: servers log to this terminal
     env: Dict[str, str] = field(default_factory=dict)
@@ -147,29 +144,26 @@ class Assistant:
 
     def load_content(self) -> None:
         """The explicit load step, `sscbot content load` with this run's settings: content/
-        checked and written to this run's content store, the records' tables made, before any
-        server reads them. LoadError, with the step's message, when it fails. A process of its
-        own: reading the content brings spaCy, which this one would keep while it waits."""
+        checked against the model's copy (bot.content.model_parts) and written to this run's
+        content store, the records' tables made, before any server reads them. LoadError, with
+        the step's message, when it fails. A process of its own: reading the content brings
+        spaCy, which this one would keep while it waits."""
         make_private(self.private_folders())
-        step = [sys.executable, "-m", "bot.run.cli", "content", "load"]
+        step = [sys.executable, "-m", "bot.run.cli", "content", "load", "--model", str(self.config.model)]
         done = subprocess.run(step, cwd=PROJECT_DIR, env=self.env, capture_output=True, text=True)
         if done.returncode:
             raise LoadError(done.stderr.strip() or f"`sscbot content load` exited with code {done.returncode}")
         self.content_loaded = True
 
     @property
-    def content_url(self) -> str:
-        """This run's content store: the setting, read from the servers' environment."""
-        return settings.database_url(self.env)
-
-    @property
-    def feedback_url(self) -> str:
-        return settings.feedback_database_url(self.env)
+    def settings(self) -> Settings:
+        """This run's settings: those of the servers' environment."""
+        return Settings.from_environ(self.env)
 
     def private_folders(self) -> List[Path]:
         """The folders of this run's files and SQLite databases."""
-        urls = [self.content_url, self.feedback_url]
-        files = [sqlite_file(url) for url in urls] + [self.config.tracker_db]
+        run = self.settings
+        files = [sqlite_file(url) for url in (run.database_url, run.feedback_database_url, run.tracker_url)]
         return [self.config.runtime_dir, *(f.parent for f in files if f is not None)]
 
     def start_web(self) -> None:
@@ -210,7 +204,6 @@ class Assistant:
                 str(self.config.web_port),
                 "--rasa-url",
                 self.config.rasa_url,
-                *(["--tracker-db", self.tracker_url] if self.tracker_url else []),
             ],
             f"{self.config.web_url}/health",
         )
@@ -228,31 +221,24 @@ class Assistant:
                 str(self.config.staff_port),
                 "--rasa-url",
                 self.config.rasa_url,
-                *(["--tracker-db", self.tracker_url] if self.tracker_url else []),
                 "--model",
                 str(self.config.model),
             ],
             f"{self.config.staff_url}/staff/health",
         )
 
-    @property
-    def tracker_url(self) -> Optional[str]:
-        """This run's tracker store, when not the one in endpoints.yml."""
-        if self.config.tracker_db is not None:
-            return f"sqlite:///{self.config.tracker_db}"
-        return settings.postgres_url(self.env) or None
-
     def rasa_server_args(self) -> List[str]:
         """Loopback; the HTTP API only with a token or JWT; CORS only for the listed origins."""
         args = ["--interface", HOST, "--port", str(self.config.rasa_port)]
-        token, jwt_secret = settings.api_token(), settings.api_jwt_secret()
+        run = self.settings
+        token, jwt_secret = run.api_token, run.api_jwt_secret
         if token or jwt_secret:
             args.append("--enable-api")
         if token:
             args += ["--auth-token", token]
         if jwt_secret:
             args += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
-        origins = settings.widget_origins()
+        origins = run.widget_origins
         return args + (["--cors", *origins] if origins else [])
 
     def rasa_command(self, *args: str) -> List[str]:
@@ -265,31 +251,19 @@ class Assistant:
             "--model",
             str(self.config.model),
             "--endpoints",
-            str(self._write_endpoints()),
+            str(self.config.endpoints),
             "--credentials",
             str(self.config.credentials),
         ]
 
     @property
     def env(self) -> Dict[str, str]:
-        return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": HOST, **self.config.env}
-
-    def _write_endpoints(self) -> Path:
-        """endpoints.yml with this run's action server port (and tracker file)."""
-        data = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
-        action_url = self.config.action_endpoint or f"{self.config.action_url}/webhook"
-        data["action_endpoint"] = {**(data.get("action_endpoint") or {}), "url": action_url}
-        postgres, redis = settings.postgres_url(self.env), settings.redis_url(self.env)
+        """The servers' environment: this one's, this run's action server and tracker file
+        (the settings endpoints.yml takes, bot.run.stores), and the config's."""
+        own = {"SSCBOT_ACTION_URL": self.config.action_endpoint or f"{self.config.action_url}/webhook"}
         if self.config.tracker_db is not None:
-            data["tracker_store"] = {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(self.config.tracker_db)}
-        elif postgres:
-            data["tracker_store"] = stores.tracker_store(postgres)
-        if redis:
-            data["lock_store"] = stores.lock_store(redis)
-        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
-        path = self.config.runtime_dir / f"endpoints.{self.config.rasa_port}.yml"
-        path.write_text(yaml.safe_dump(data), encoding="utf-8")
-        return path
+            own["SSCBOT_TRACKER_URL"] = f"sqlite:///{self.config.tracker_db}"
+        return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": HOST, **own, **self.config.env}
 
     def _start(self, server: Server) -> None:
         self._spawn(server)

@@ -7,28 +7,49 @@ Rasa are loaded: then that search took about 10 of the server's 17 s to start.
 Imported here first, it searches the few modules loaded so far.
 
 `run` on an interface beyond loopback (Rasa's default is 0.0.0.0) refuses to start
-without SSCBOT_WEBHOOK_TOKEN (bot.access.exposure).
+without SSCBOT_WEBHOOK_TOKEN (bot.access.exposure). `run` and `shell` refuse a model file
+made from other content than content/ in what the model uses (bot.content.model_parts):
+Rasa itself would log the error and serve without a model. The variables endpoints.yml
+names are set from the settings here (bot.run.stores), whoever starts the server.
 """
 
+import os
 import runpy
 import sys
-from typing import List
+from pathlib import Path
+from typing import List, Optional
 
 import skops.io  # noqa: F401  (before Rasa: see above)
 
+from bot import settings
 from bot.access.exposure import require_secrets
+from bot.content import model_parts
+from bot.run.stores import endpoint_variables
 
 RASA_DEFAULT_INTERFACE = "0.0.0.0"
 
 
+def option(argv: List[str], short: str, long: str) -> Optional[str]:
+    """The value of an option of a `rasa` command line (`-i X`, `--interface X`, `--interface=X`)."""
+    for index, arg in enumerate(argv):
+        if arg in (short, long) and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(f"{long}="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def interface(argv: List[str]) -> str:
     """The interface `rasa run` will listen on, from its command line."""
-    for index, arg in enumerate(argv):
-        if arg in ("-i", "--interface") and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--interface="):
-            return arg.split("=", 1)[1]
-    return RASA_DEFAULT_INTERFACE
+    return option(argv, "-i", "--interface") or RASA_DEFAULT_INTERFACE
+
+
+def refusal(argv: List[str]) -> Optional[str]:
+    """Why the model file on this command line cannot serve content/, or None."""
+    model = Path(option(argv, "-m", "--model") or "")
+    if not model.is_file():
+        return None  # Rasa picks or reports the model itself
+    return model_parts.mismatch(model_parts.archive_digest(model), settings.content_dir(), f"The trained model {model}")
 
 
 if __name__ == "__main__":
@@ -37,4 +58,12 @@ if __name__ == "__main__":
             require_secrets(interface(sys.argv[2:]), ["SSCBOT_WEBHOOK_TOKEN"])
         except ValueError as error:
             sys.exit(f"Cannot start the Rasa server: {error}")
+    if sys.argv[1:2] in (["run"], ["shell"]):
+        problem = refusal(sys.argv[2:])
+        if problem:
+            sys.exit(f"Cannot start the Rasa server: {problem}")
+    try:
+        os.environ.update(endpoint_variables(os.environ))
+    except ValueError as error:
+        sys.exit(f"Cannot start the Rasa server: {error}")
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)

@@ -1,48 +1,43 @@
-"""Rasa's stores for the endpoints file: the conversations in PostgreSQL and the
-per-conversation lock in Redis when their URLs are set (SSCBOT_POSTGRES_URL,
-SSCBOT_REDIS_URL), so that several Rasa servers share them."""
+"""The variables that endpoints.yml names (`${SSCBOT_...}`), made from the settings: the action
+server, the conversations (an SQLite file, or PostgreSQL when SSCBOT_POSTGRES_URL is set) and
+the per-conversation lock (Rasa's in-process lock, or Redis when SSCBOT_REDIS_URL is set, so
+that several Rasa servers share it). The Rasa server's entry point (bot.run.rasa_server) sets
+them before Rasa reads the file, so one endpoints.yml serves every way of running."""
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Dict, Mapping
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy.engine import make_url
+from bot.settings import Settings
 
-from bot.records.conversations import TRACKER_STORE_TYPE
-
-LOCK_KEY_PREFIX = "sscbot"
+LOCK_KEY_PREFIX = "sscbot"  # endpoints.yml's lock_store.key_prefix
 
 
-def tracker_store(postgres_url: str) -> Dict[str, Any]:
-    """Our SQL tracker store (Rasa's, with prepared statements) on this PostgreSQL database."""
-    url = make_url(postgres_url)
-    if not url.drivername.startswith("postgresql"):
-        raise ValueError(f"SSCBOT_POSTGRES_URL must be a postgresql:// URL, not {url.drivername}://")
+def endpoint_variables(environ: Mapping[str, str]) -> Dict[str, str]:
+    """{variable: value} for endpoints.yml, from the settings in `environ`."""
+    settings = Settings.from_environ(environ)
     return {
-        "type": TRACKER_STORE_TYPE,
-        "dialect": "postgresql",
-        "url": url.host or "127.0.0.1",
-        "port": url.port or 5432,
-        "db": url.database,
-        "username": url.username,
-        "password": url.password,
+        "SSCBOT_ACTION_URL": settings.action_url,
+        "SSCBOT_TRACKER_URL": settings.tracker_url,
+        **_lock_store(settings.redis_url),
     }
 
 
-def lock_store(redis_url: str) -> Dict[str, Any]:
-    """Rasa's Redis lock store on this Redis (database number from the URL's path)."""
-    parts = urlsplit(redis_url)
-    if parts.scheme not in ("redis", "rediss"):
-        raise ValueError(f"SSCBOT_REDIS_URL must be a redis:// URL, not {redis_url!r}")
-    store: Dict[str, Any] = {
-        "type": "redis",
-        "url": parts.hostname or "127.0.0.1",
-        "port": parts.port or 6379,
-        "db": int(parts.path.strip("/") or 1),
-        "key_prefix": LOCK_KEY_PREFIX,
-        "use_ssl": parts.scheme == "rediss",
+def _lock_store(redis_url: str) -> Dict[str, str]:
+    """Rasa's Redis lock store on this Redis (database number from the URL's path), or its
+    in-process one. Rasa reads every value as text: an empty one is false or none."""
+    if not redis_url:
+        return {name: "" for name in _LOCK_VARIABLES} | {"SSCBOT_LOCK_STORE": "in_memory"}
+    parts = urlsplit(redis_url)  # a redis:// or rediss:// URL (Settings)
+    return {
+        "SSCBOT_LOCK_STORE": "redis",
+        "SSCBOT_LOCK_HOST": parts.hostname or "127.0.0.1",
+        "SSCBOT_LOCK_PORT": str(parts.port or 6379),
+        "SSCBOT_LOCK_DB": parts.path.strip("/") or "1",
+        "SSCBOT_LOCK_PASSWORD": unquote(parts.password or ""),
+        "SSCBOT_LOCK_SSL": "true" if parts.scheme == "rediss" else "",
     }
-    if parts.password:
-        store["password"] = unquote(parts.password)
-    return store
+
+
+_LOCK_VARIABLES = ("SSCBOT_LOCK_HOST", "SSCBOT_LOCK_PORT", "SSCBOT_LOCK_DB", "SSCBOT_LOCK_PASSWORD", "SSCBOT_LOCK_SSL")

@@ -23,7 +23,6 @@ from bot.access.guard import Guard
 from bot.access.origins import OriginPolicy, own_sites
 from bot.access.rate_limits import Rate
 from bot.content.files import ContentError
-from bot.records.conversations import TrackerStoreError, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.records.schema import SchemaError
 from bot.records.staff_copies import StaffCopies
@@ -48,7 +47,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
-    parser.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
     parser.add_argument(
         "--model",
         type=Path,
@@ -66,7 +64,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             FeedbackStore(records),
             StaffCopies(records),
             load_content(),
-            sa.create_engine(args.tracker_db or tracker_db_url()),
+            sa.create_engine(settings.tracker_url()),
             settings.dialogues_dir(),
             args.model,
             args.rasa_url.rstrip("/"),
@@ -74,7 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             secure_cookie=(settings.staff_url() or settings.public_url()).startswith("https://"),
         )
         guard = console_guard(args.host, args.port)
-    except (ContentError, ValueError, OSError, TrackerStoreError, SchemaError) as error:
+    except (ContentError, ValueError, OSError, sa.exc.ArgumentError, SchemaError) as error:
         print(f"Cannot start the staff console: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

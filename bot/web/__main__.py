@@ -18,7 +18,6 @@ from bot.access.guard import Guard, guard_from_settings
 from bot.access.origins import own_sites
 from bot.content.files import ContentError
 from bot.content.store import ContentStore
-from bot.records.conversations import TrackerStoreError, tracker_db_url
 from bot.records.ratings import FeedbackStore
 from bot.records.schema import SchemaError
 from bot.web.server import create_app
@@ -52,16 +51,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
-    parser.add_argument("--tracker-db", help="SQLAlchemy URL of the tracker store (default: from endpoints.yml)")
     args = parser.parse_args(argv)
     try:
         require_secrets(args.host, ["SSCBOT_WEBHOOK_TOKEN", "SSCBOT_CONVERSATION_KEY"])
         content = load_content()
-        tracker = sa.create_engine(args.tracker_db or tracker_db_url())
+        tracker = sa.create_engine(settings.tracker_url())
         guard = widget_guard(args.host, args.port)
         keys = ConversationKeys(key_from(settings.conversation_key(), settings.conversation_key_file()))
         feedback = FeedbackStore(settings.feedback_database_url())
-    except (ContentError, ValueError, OSError, TrackerStoreError, SchemaError) as error:
+    except (ContentError, ValueError, OSError, sa.exc.ArgumentError, SchemaError) as error:
         print(f"Cannot start the widget server: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

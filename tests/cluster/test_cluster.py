@@ -26,7 +26,6 @@ from bot.access.rate_limits import Rate
 from bot.content.repository import content
 from bot.content.store import ContentStore
 from bot.records.conversations import events_of
-from bot.run import stores
 from bot.run.cluster import Cluster, ClusterConfig
 
 pytestmark = pytest.mark.cluster
@@ -215,16 +214,18 @@ def dead_rows(tracker):
         return connection.execute(sa.text("SELECT dead_tuple_count FROM pgstattuple('events')")).scalar()
 
 
-def test_the_purge_on_postgresql_leaves_no_deleted_rows_in_the_table(cluster, tracker, tmp_path):
+def test_the_purge_on_postgresql_leaves_no_deleted_rows_in_the_table(cluster, tracker):
     """Run last: it purges every conversation of this module."""
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(json.dumps({"tracker_store": stores.tracker_store(cluster.postgres.url)}), encoding="utf-8")
     sender = f"purged-{uuid.uuid4().hex}"
     post(f"{cluster.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": "what helps calcinosis?"})
     with tracker.begin() as connection:  # the deletes alone leave the old rows in the table's files
         connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
     assert dead_rows(tracker) > 0
-    env = {**os.environ, "SSCBOT_ENDPOINTS": str(endpoints), "SSCBOT_FEEDBACK_DATABASE_URL": cluster.postgres.url}
+    env = {
+        **os.environ,
+        "SSCBOT_TRACKER_URL": cluster.postgres.url,
+        "SSCBOT_FEEDBACK_DATABASE_URL": cluster.postgres.url,
+    }
     purged = subprocess.run(
         [sys.executable, "-m", "bot.run.cli", "purge", "--days", "0"],
         env=env,

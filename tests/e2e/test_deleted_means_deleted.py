@@ -10,7 +10,6 @@ import uuid
 
 import sqlalchemy as sa
 
-from bot.records.conversations import TRACKER_STORE_TYPE
 from bot.settings import PROJECT_DIR
 
 
@@ -28,7 +27,7 @@ def test_forget_me_leaves_nothing_readable_on_disk(assistant, client, sender):
     assert marker.encode() not in on_disk(assistant)
 
 
-def test_the_purge_leaves_nothing_readable_on_disk(assistant, client, tmp_path):
+def test_the_purge_leaves_nothing_readable_on_disk(assistant, client):
     marker = f"okapi{uuid.uuid4().hex[:12]}"
     sender = f"purge-{uuid.uuid4().hex}"
     client.send(sender, f"what helps raynauds? {marker}")
@@ -39,10 +38,6 @@ def test_the_purge_leaves_nothing_readable_on_disk(assistant, client, tmp_path):
         )
     engine.dispose()
     assert marker.encode() in on_disk(assistant)
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n" f"  db: {assistant.config.tracker_db}\n"
-    )
     done = subprocess.run(
         [sys.executable, "-m", "bot.run.cli", "purge", "--days", "365"],
         cwd=PROJECT_DIR,
@@ -50,7 +45,7 @@ def test_the_purge_leaves_nothing_readable_on_disk(assistant, client, tmp_path):
         capture_output=True,
         env={
             **os.environ,
-            "SSCBOT_ENDPOINTS": str(endpoints),
+            "SSCBOT_TRACKER_URL": f"sqlite:///{assistant.config.tracker_db}",
             "SSCBOT_FEEDBACK_DATABASE_URL": assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"],
         },
     )

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.content.repository import load_into_store
-from bot.records.conversations import TRACKER_STORE_TYPE, events_of
+from bot.records.conversations import events_of
 from bot.records.ratings import FeedbackStore
 from bot.run.launcher import Assistant, StartError, free_port
 from bot.run.rest_client import RestClient
@@ -125,7 +125,7 @@ def test_invalid_content_stops_the_start_naming_file_and_item(tmp_path, content_
     assert code == 2 and "skin.yml" in stderr and "broken" in stderr and "Starting" not in stdout
 
 
-def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
+def test_purge_deletes_old_conversations_and_their_ratings(assistant):
     client = RestClient(assistant.config.rasa_url)
     tracker_url = f"sqlite:///{assistant.config.tracker_db}"
     feedback = FeedbackStore.create(assistant.config.env["SSCBOT_FEEDBACK_DATABASE_URL"])
@@ -145,10 +145,6 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
                 "WHERE conversation_id = 'no-conversation'"
             )
         )
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n" f"  db: {assistant.config.tracker_db}\n"
-    )
     done = subprocess.run(
         [sys.executable, "-m", "bot.run.cli", "purge", "--days", "30"],
         cwd=PROJECT_DIR,
@@ -157,7 +153,7 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
         env={
             **os.environ,
             "SSCBOT_FEEDBACK_DATABASE_URL": feedback.engine.url.render_as_string(),
-            "SSCBOT_ENDPOINTS": str(endpoints),
+            "SSCBOT_TRACKER_URL": tracker_url,
         },
     )
     assert done.returncode == 0, done.stderr

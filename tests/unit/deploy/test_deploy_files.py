@@ -17,6 +17,7 @@ from bot.records.conversations import TRACKER_STORE_TYPE
 from bot.settings import PROJECT_DIR
 
 DEPLOY = PROJECT_DIR / "deploy"
+IMAGE_ENDPOINTS = "/etc/sscbot/endpoints.yml"
 SCHEMAS = DEPLOY / "helm" / "chart-schemas"
 CHARTS = {
     "rasa-values.yaml": "rasa-1.17.8.values.schema.json",
@@ -192,12 +193,25 @@ def test_every_setting_named_in_deploy_is_read_by_the_code():
 
 def test_the_stores_and_the_channel_are_ours():
     rasa = values("rasa-values.yaml")["applicationSettings"]
-    compose_endpoints = yaml.safe_load((DEPLOY / "compose" / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints = yaml.safe_load((PROJECT_DIR / "endpoints.yml").read_text(encoding="utf-8"))
     credentials = yaml.safe_load((PROJECT_DIR / "credentials.yml").read_text(encoding="utf-8"))
-    assert rasa["endpoints"]["trackerStore"]["type"] == compose_endpoints["tracker_store"]["type"] == TRACKER_STORE_TYPE
-    assert rasa["endpoints"]["lockStore"]["type"] == compose_endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["tracker_store"]["type"] == TRACKER_STORE_TYPE
+    assert not rasa["endpoints"]["trackerStore"]["enabled"] and not rasa["endpoints"]["lockStore"]["enabled"]
     assert list(rasa["credentials"]["additionalChannelCredentials"]) == list(credentials)
     assert rasa["enableAPI"] is False and "*" not in rasa["cors"]
+
+
+def test_every_way_of_running_uses_the_one_endpoints_file_and_names_the_database_once():
+    """The image's copy of endpoints.yml for compose and Helm (beside the chart's own, unused); the
+    conversations' database only in SSCBOT_POSTGRES_URL, never in a server's options."""
+    image = f"COPY endpoints.yml {IMAGE_ENDPOINTS}"
+    assert image in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    commands = [COMPOSE["services"]["rasa"]["command"], values("rasa-values.yaml")["args"]]
+    assert all(command[command.index("--endpoints") + 1] == IMAGE_ENDPOINTS for command in commands)
+    assert sorted(p.name for p in DEPLOY.rglob("endpoints*")) == []
+    deploy_text = "\n".join(p.read_text(encoding="utf-8") for p in DEPLOY.rglob("*") if p.suffix in (".yml", ".yaml"))
+    assert deploy_text.count("@postgres:5432/") == 1  # compose's SSCBOT_POSTGRES_URL
+    assert "--tracker-db" not in deploy_text and "DB_HOST" not in deploy_text
 
 
 def test_probes_and_health_checks_use_the_servers_health_routes():
@@ -411,7 +425,8 @@ def test_no_helm_ingress_routes_the_webhook_or_the_console():
 def test_the_widget_server_and_the_console_reach_rasa_and_their_secrets_inside_the_cluster():
     rasa, actions = values("rasa-values.yaml"), values("action-server-values.yaml")
     rasa_url = f"http://{rasa['fullnameOverride']}:{rasa['service']['port']}"
-    assert rasa["rasa-action-server"]["external"]["url"] == f"http://{actions['fullnameOverride']}/webhook"
+    action_url = next(e["value"] for e in rasa["extraEnv"] if e["name"] == "SSCBOT_ACTION_URL")
+    assert action_url == f"http://{actions['fullnameOverride']}/webhook"
     assert actions["service"]["port"] == 80
     secret_env = {}
     for deployment in manifests("Deployment"):
