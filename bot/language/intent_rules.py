@@ -9,10 +9,11 @@ question about something the article covers is never answered "not covered". In 
 - `guardrail`: a dose, medicine-change or diagnosis question in the message's question
   (a pregnancy question that asks no dose gets the pregnancy reply instead);
 - `language`: another language, or no words at all, where the classifier saw nothing urgent;
-- `demoted`: a verdict the classifier alone may not make: urgent or personal advice on more
-  than one short sentence (real posts tell stories in alarming words), urgent words that
-  were set aside, advice for a common question the content answers, or a "no" that asks a
-  question ("do i need another x-ray?") -> its next intent, and the rules below go on with it;
+- `demoted`: a verdict the classifier alone may not make: urgent advice (only a red flag
+  makes an emergency), personal advice on more than one short sentence (real posts tell
+  stories in alarming words) or for a common question the content answers, or a "no" that
+  asks a question ("do i need another x-ray?") -> its next intent, and the rules below go
+  on with it;
 - `small_talk`: small talk that holds an `asked_as` phrase, where the item ranker finds no
   item ("catch you later") -> small talk after all;
 - `asked_as`: small talk that asks a common question ("is it contagious?") -> answered;
@@ -85,7 +86,6 @@ class Reading:
     focus: Dict[str, int]
     asked: Optional[str]  # the item whose `asked_as` phrase the question uses
     best_item: Optional[str]  # the item ranker's first
-    red_flag_set_aside: bool
 
     @property
     def entity_types(self) -> set:
@@ -153,8 +153,10 @@ def _demoted(r: Reading) -> Optional[IntentDecision]:
         unsupported = is_question(r.text)
     elif r.intent == PERSONAL_ADVICE and r.asked:
         unsupported = True  # a common question the content answers ("can I have children with SSc?")
-    elif r.intent in (URGENT, PERSONAL_ADVICE):
-        unsupported = not is_short(r.text) or (r.intent == URGENT and r.red_flag_set_aside)
+    elif r.intent == URGENT:
+        unsupported = True  # urgent advice needs a red flag of the deterministic layer (`red_flag`, above)
+    elif r.intent == PERSONAL_ADVICE:
+        unsupported = not is_short(r.text)
     else:
         unsupported = False
     if not unsupported:

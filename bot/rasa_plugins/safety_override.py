@@ -70,7 +70,6 @@ from bot.names import (
     VERDICT,
 )
 from bot.rasa_plugins.component_base import ContentCopyComponent
-from bot.rasa_plugins.term_extractor import RED_FLAG_SET_ASIDE
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +185,6 @@ def _reading(message: Message) -> Reading:
         focus=message.get(FOCUS) or {},
         asked=message.get(ASKED_ITEM),
         best_item=ranking[0]["content_id"] if ranking else None,
-        red_flag_set_aside=bool(message.get(RED_FLAG_SET_ASIDE)),
     )
 
 

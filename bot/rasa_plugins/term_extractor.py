@@ -41,7 +41,6 @@ from bot.language.understanding import shared_understanding
 from bot.names import ASKED_ITEM, FOCUS, MANIFESTATION, OTHER_QUESTIONS, RED_FLAG, TREATMENT_ENTITY
 from bot.rasa_plugins.component_base import ContentCopyComponent
 
-RED_FLAG_SET_ASIDE = "red_flag_set_aside"  # a red-flag phrase was negated, past or asked about
 MASKED_ENTITIES = (TREATMENT_ENTITY, MANIFESTATION)
 
 
@@ -75,7 +74,6 @@ class MedicalTermExtractor(ContentCopyComponent, EntityExtractorMixin):
             red_flag = analysis.red_flag
             if red_flag.flag is not None:
                 matches.append(TermMatch(RED_FLAG, red_flag.flag.id, red_flag.text, red_flag.start, red_flag.end))
-            message.set(RED_FLAG_SET_ASIDE, analysis.red_flag.set_aside)
             focus = analysis.focus
             message.set(
                 FOCUS, {"start": focus.start, "end": focus.end, "question_start": focus.question[0]}, add_to_output=True

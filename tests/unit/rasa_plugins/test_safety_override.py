@@ -71,8 +71,9 @@ def test_the_last_word_on_the_intent(decide, text, predicted, expected):
     assert decide(text, predicted, runner_up=expected if predicted != expected else "ask_definition") == expected
 
 
-def test_the_classifiers_urgent_verdict_stands_on_one_short_sentence(decide):
-    assert decide("everything is spinning", "report_urgent_symptom") == "report_urgent_symptom"
+def test_the_classifier_alone_never_makes_an_emergency(decide):
+    assert decide("everything is spinning", "report_urgent_symptom", runner_up="ask_definition") == "ask_definition"
+    assert decide("my chest hurts badly right now", "greet") == "report_urgent_symptom"  # the red flag does
 
 
 def test_nonsense_the_classifier_was_unsure_of_is_not_understood(decide):
