@@ -16,7 +16,7 @@
                         Rasa's JSON list of messages comes back unchanged ("forget me" included);
                         sent again with the same message_id, it is answered once
     POST /api/feedback  {"sender", "content_id", "rating"}: the rating of an answer that this
-                        conversation received (the tracker store says so), stored once per
+                        conversation received (the replies the tracker store keeps), stored once per
                         answer; a later press changes it
     GET  /health        200 when the server is up (the launcher waits for it)
 
@@ -43,8 +43,9 @@ from bot.access.guard import Guard, bearer_token
 from bot.content.files import load_library
 from bot.content.replies import button_for
 from bot.content.store import ContentStore
-from bot.records.conversations import TrackerStoreError, received
+from bot.records.conversations import TrackerStoreError
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import received
 from bot.settings import content_dir, max_message_chars, widget_idle_days
 from bot.web import rasa_proxy, security
 from bot.web.errors import json_errors

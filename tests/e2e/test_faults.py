@@ -14,12 +14,14 @@ import pytest
 import sqlalchemy as sa
 
 from bot.content.repository import load_into_store
-from bot.records.conversations import TRACKER_STORE_TYPE, events_of
+from bot.records.conversations import TRACKER_STORE_TYPE
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import turns_of
 from bot.run.launcher import Assistant, StartError, free_port
 from bot.run.rest_client import RestClient
 from bot.settings import PROJECT_DIR
 from tests.conftest import assistant_config, user_texts
+from tests.stored import events_of
 
 pytestmark = pytest.mark.e2e
 
@@ -163,6 +165,9 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Deleted 1 conversations older than 30 days, 2 ratings and 0 staff tries of their questions." in done.stdout
     assert events_of(engine, "purge-old") == [] and events_of(engine, "purge-new") != []
+    assert turns_of(engine, "purge-old") == [] and [t.text for t in turns_of(engine, "purge-new")] == [
+        "what helps calcinosis?"
+    ]
     with feedback.engine.connect() as connection:
         rated = {r[0] for r in connection.execute(sa.text("SELECT conversation_id FROM feedback"))}
     assert "purge-new" in rated and not rated & {"purge-old", "no-conversation"}
