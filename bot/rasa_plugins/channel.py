@@ -1,28 +1,33 @@
 """Rasa's REST channel for a public page: same URL and replies, nothing unanswered.
 
-Compared with `rasa.core.channels.rest.RestInput` it
+It turns a request into a `UserMessage` and answers. Compared with
+`rasa.core.channels.rest.RestInput` it
+- admits a request through the checks it shares with the widget server (bot.access:
+  the site, the rate limits, the webhook token SSCBOT_WEBHOOK_TOKEN) and refuses
+  malformed requests (not JSON, not UTF-8, nested too deep, no sender, too large) with a
+  clear JSON error and one log line instead of a 500 or a shared "default" conversation;
+  Sanic's own errors (odd methods, oversized headers) are JSON;
 - forgets the conversation, its ratings and the staff's tries of it when the patient asks
   ("forget me"), through the tracker store;
-- refuses malformed requests (not JSON, not UTF-8, nested too deep, no sender, too
-  large) with a clear JSON error and one log line instead of a 500 or a shared
-  "default" conversation; Sanic's own errors (odd methods, oversized headers) are JSON;
-- refuses other sites (Origin), requests without the webhook token when one is set
-  (SSCBOT_WEBHOOK_TOKEN), and clients over the rate limits when they are set
-  (bot.access);
-- answers empty and over-long messages itself, and asks a sender with several
-  messages still waiting for an answer to wait (urgent advice instead, if NLU
-  says the message is urgent);
-- drops control characters and redacts personal details before the assistant,
-  the tracker store or a log sees the text (never inside a red-flag phrase);
+- drops control characters and redacts personal details before the assistant, the
+  tracker store or a log sees the text (never inside a red-flag phrase);
+- has Rasa's NLU read the message once, and hands its parse data to the dialogue with the
+  message: the verdict in it (bot.rasa_plugins.safety_override) says whether the message
+  is urgent, for the answers the channel gives itself;
+- answers empty and over-long messages itself, and asks a sender with several messages
+  still waiting for an answer to wait (urgent advice instead, if the verdict is urgent);
 - puts urgent advice first in a turn, before a new conversation's welcome;
-- answers a message sent again with the same `message_id` (a client's retry after a
-  lost reply or a replica that died) with the replies it got the first time (the tracker
+- answers a message sent again with the same `message_id` (a client's retry after a lost
+  reply or a replica that died) with the replies it got the first time (the tracker
   store keeps them), instead of handling it twice;
-- when the assistant produced nothing, failed, or took too long (the action
-  server down or slow), still answers: with urgent advice if NLU says the
-  message is urgent, else with a safe fallback (disclaimer, physician pointer,
-  "please try again"). A slow turn is not cancelled: it finishes and is
-  stored, so nothing is lost.
+- when the assistant produced nothing, failed, or took too long (the action server down
+  or slow), still answers: with urgent advice if the verdict is urgent, else with a safe
+  fallback (disclaimer, physician pointer, "please try again"). A slow turn is not
+  cancelled: it finishes and is stored, so nothing is lost.
+
+Timeouts: the channel waits SSCBOT_REPLY_TIMEOUT_S for the assistant's reply. Sanic's
+response timeout is Rasa's `--response-timeout` (bot.run.rasa_server says how); Sanic's
+request and keep-alive timeouts, which Rasa has no setting for, are set here.
 """
 
 from __future__ import annotations
@@ -35,19 +40,18 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.access.guard import Guard, Refused, check_token, guard_from_settings
+from bot.access.guard import Guard, Refused, guard_from_settings
 from bot.content.files import ContentError
 from bot.content.replies import SafetyTexts, item_messages
 from bot.content.repository import content
 from bot.language.encoder import encoding_ahead
 from bot.language.understanding import shared_understanding
-from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
+from bot.names import URGENT_ITEM, VERDICT, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
 from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.ratings import FeedbackStore
@@ -64,9 +68,9 @@ FORGOTTEN, WAIT = "privacy.forgotten", "out_of_scope.wait_for_answer"
 # One conversation's messages are answered one at a time (Rasa's lock store polls
 # once a second and gives up after 60 s): more than this many waiting are refused.
 MAX_IN_FLIGHT = 3
-# Rasa leaves Sanic at a 1-hour response timeout (with the API) and 120 s keep-alive.
-SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 60, "KEEP_ALIVE_TIMEOUT": 15}
-PARSE_TIMEOUT_S = 2.0  # for the urgent check of a message the assistant could not answer
+# Sanic's, which Rasa has no setting for (it leaves 60 s and 120 s): headers within 10 s, idle connections 15 s.
+SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "KEEP_ALIVE_TIMEOUT": 15}
+RED_FLAG_RULE = "red_flag"  # the verdict's rule for urgent symptoms (bot.rasa_plugins.safety_override)
 
 
 class ChannelReplies:
@@ -156,33 +160,42 @@ class PatientRestInput(RestInput):
                 return response.json(await self._forget(agent, sender))
             if incoming.is_empty:
                 return response.json(self.replies.fallback(EMPTY, sender))
+            text = self._redacted(text[: self.max_chars])
+            encoding_ahead().start(text)  # beside the other NLU components
+            try:
+                parsed = await agent.parse_message(text)
+            except Exception:
+                logger.exception("Could not read a message of conversation %s", sender)
+                return response.json(self.replies.fallback(TRY_AGAIN, sender))
             if incoming.too_long(self.max_chars) or self.in_flight.get(sender, 0) >= MAX_IN_FLIGHT:
                 refusal = TOO_LONG if incoming.too_long(self.max_chars) else WAIT
-                urgent = await self._urgent(agent, text[: self.max_chars], sender)
-                return response.json(urgent or self.replies.fallback(refusal, sender))
+                return response.json(self._urgent(parsed, sender) or self.replies.fallback(refusal, sender))
             collector = CollectingOutputChannel()
             message = UserMessage(
-                self._redacted(text), collector, sender, input_channel=self.name(), message_id=incoming.message_id
+                text,
+                collector,
+                sender,
+                parse_data=parsed,  # read once: Rasa's processor takes it as it is
+                input_channel=self.name(),
+                message_id=incoming.message_id,
             )
-            encoding_ahead().start(message.text)  # beside the tracker's read and the other NLU components
             store = PreparedSQLTrackerStore.inside(agent.tracker_store)
             handle = on_new_message
             if incoming.message_id and store is not None:
                 handle = functools.partial(self._handle_once, agent, store)
             messages = await self._answer(handle, message, collector)
-            fallback = await self._urgent(agent, message.text, sender) if not messages else None
-            return response.json(messages or fallback or self.replies.fallback(TRY_AGAIN, sender))
+            return response.json(messages or self._urgent(parsed, sender) or self.replies.fallback(TRY_AGAIN, sender))
 
         return webhook
 
     def _admit(self, request: Request) -> Incoming:
-        """The request's message, if it comes from an allowed site, within its client's rate
-        limit (counted before the token is checked, so that refused requests count too), with
-        the token when one is set, as JSON, and within its conversation's limit; else Refused."""
+        """The request's message, if the guard admits it (bot.access.guard: the site, the
+        client's rate limit, the token when one is set), as JSON, and within its
+        conversation's limit; else Refused."""
         self.guard.check_origin(request.headers.get("origin"))
-        self.guard.check_address(request.ip, request.headers.get("x-forwarded-for"))
-        if self.token:
-            check_token(request.headers.get("authorization"), self.token)
+        self.guard.admit(
+            request.ip, request.headers.get("x-forwarded-for"), request.headers.get("authorization"), self.token
+        )
         if request.content_type.split(";")[0].strip().lower() != "application/json":
             raise Refused(415, "send the request as JSON (Content-Type: application/json)")
         try:
@@ -266,21 +279,16 @@ class PatientRestInput(RestInput):
         logger.info("Forgot a conversation on request: %d events, %d ratings, %d staff tries", events, ratings, copies)
         return self.replies.forgotten(sender)
 
-    async def _urgent(self, agent: Any, text: str, sender: str) -> Optional[List[Dict[str, Any]]]:
-        """Urgent advice if NLU alone (no dialogue, nothing stored) says `text` is urgent."""
-        try:
-            parsed = await asyncio.wait_for(agent.parse_message(text), PARSE_TIMEOUT_S)
-        except Exception:
-            logger.exception("The urgent check failed for conversation %s", sender)
-            return None
-        if (parsed.get(INTENT) or {}).get(INTENT_NAME_KEY) != URGENT:
-            return None
-        flag = next((e.get("value") for e in parsed.get(ENTITIES, []) if e.get("entity") == RED_FLAG), None)
-        return self.replies.urgent(flag, sender)
+    def _urgent(self, parsed: Dict[str, Any], sender: str) -> Optional[List[Dict[str, Any]]]:
+        """Urgent advice if the NLU verdict on the message is a red flag."""
+        verdict = parsed.get(VERDICT) or {}
+        return self.replies.urgent(verdict.get("red_flag"), sender) if verdict.get("rule") == RED_FLAG_RULE else None
 
     def _redacted(self, text: str) -> str:
         """`text` without personal details; a red-flag phrase is left whole, so that
-        "took 20 paracetamol on the road" stays urgent."""
+        "took 20 paracetamol on the road" stays urgent. Kept in the channel: what NLU reads is
+        stored, so redaction comes before it, and the red flag must be found before redacting
+        (only when redaction changes anything)."""
         redacted = redact(text)
         if redacted == text:
             return text

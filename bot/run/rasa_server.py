@@ -8,11 +8,18 @@ Imported here first, it searches the few modules loaded so far.
 
 `run` on an interface beyond loopback (Rasa's default is 0.0.0.0) refuses to start
 without SSCBOT_WEBHOOK_TOKEN (bot.access.exposure).
+
+Timeouts: the one place for the Rasa server's response timeout is Rasa's own
+`--response-timeout`, 60 s here unless given (Rasa's default is an hour). Rasa applies it
+only with its HTTP API on, so `run` also hands it to Sanic (SANIC_RESPONSE_TIMEOUT) for the
+webhook alone. Sanic's request and keep-alive timeouts, which Rasa has no setting for, are
+set by the REST channel (bot.rasa_plugins.channel).
 """
 
+import os
 import runpy
 import sys
-from typing import List
+from typing import List, Optional
 
 import skops.io  # noqa: F401  (before Rasa: see above)
 
@@ -21,14 +28,28 @@ from bot.access.exposure import require_secrets
 RASA_DEFAULT_INTERFACE = "0.0.0.0"
 
 
+RESPONSE_TIMEOUT = "--response-timeout"
+RESPONSE_TIMEOUT_S = "60"
+
+
+def option(argv: List[str], names: tuple) -> Optional[str]:
+    """The value of the first of `names` on a command line, None if it is not there."""
+    for index, arg in enumerate(argv):
+        if arg in names and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(tuple(f"{name}=" for name in names if name.startswith("--"))):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def interface(argv: List[str]) -> str:
     """The interface `rasa run` will listen on, from its command line."""
-    for index, arg in enumerate(argv):
-        if arg in ("-i", "--interface") and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--interface="):
-            return arg.split("=", 1)[1]
-    return RASA_DEFAULT_INTERFACE
+    return option(argv, ("-i", "--interface")) or RASA_DEFAULT_INTERFACE
+
+
+def with_response_timeout(argv: List[str]) -> List[str]:
+    """`rasa run`'s arguments, with --response-timeout 60 unless one is given."""
+    return argv if option(argv, (RESPONSE_TIMEOUT,)) else [*argv, RESPONSE_TIMEOUT, RESPONSE_TIMEOUT_S]
 
 
 if __name__ == "__main__":
@@ -37,4 +58,6 @@ if __name__ == "__main__":
             require_secrets(interface(sys.argv[2:]), ["SSCBOT_WEBHOOK_TOKEN"])
         except ValueError as error:
             sys.exit(f"Cannot start the Rasa server: {error}")
+        sys.argv[2:] = with_response_timeout(sys.argv[2:])
+        os.environ["SANIC_RESPONSE_TIMEOUT"] = str(option(sys.argv[2:], (RESPONSE_TIMEOUT,)))
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)
