@@ -62,9 +62,16 @@ def test_a_slow_then_a_stopped_action_server_still_gets_safe_replies(fragile):
     os.killpg(actions.pid, signal.SIGTERM)  # down
     actions.wait(20)
     assert_try_again(client.send("patient", "what is a digital ulcer?"))
+    verdicts = verdicts_logged(fragile)
     crisis = client.send("patient-3", "i want to end my life")
     assert crisis.answer["kind"] == "emergency" and crisis.answer["content_id"] == "emergency.crisis"
+    assert verdicts_logged(fragile) == verdicts + 1  # from the verdict of the one NLU read, not a second parse
     assert user_texts(fragile, "patient")[-1] == "what is a digital ulcer?"
+
+
+def verdicts_logged(assistant):
+    """How many messages Rasa's NLU has read (safety_override logs each verdict)."""
+    return (assistant.config.log_dir / "rasa.log").read_text(errors="replace").count("verdict: rule")
 
 
 def start(env_changes, tmp_path):
