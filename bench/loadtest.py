@@ -2,9 +2,10 @@
 
 N conversations of M messages each run at the same time over the REST webhook.
 Every message must be answered (no error, no try-again fallback), and afterwards
-the tracker store must hold, for every conversation, exactly the messages sent
-and the bot texts received, in order. Prints p50/p95/p99 latency and messages
-per second; exits 1 when a message was not answered or the counts differ.
+the tracker store must hold (in the replies it keeps with the events, in the same
+transaction), for every conversation, exactly the messages sent and the bot texts
+received, in order. Prints p50/p95/p99 latency and messages per second; exits 1 when a
+message was not answered or the counts differ.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 
 from bench.load import send
 from bench.report import percentile
-from bot.records.conversations import events_of
+from bot.records.replies import turns_of
 from bot.run.launcher import Assistant, AssistantConfig
 
 LOAD_REPLY_TIMEOUT_S = 60
@@ -106,9 +107,9 @@ async def _run_all(rasa_url: str, conversations: List[Conversation], messages: S
 
 
 def _mismatch(engine: sa.engine.Engine, conversation: Conversation) -> Optional[str]:
-    events = events_of(engine, conversation.sender)
-    users = [e.get("text") for kind, e in events if kind == "user"]
-    bots = [e.get("text") for kind, e in events if kind == "bot" and e.get("text")]
+    turns = turns_of(engine, conversation.sender)
+    users = [turn.text for turn in turns if turn.text is not None]
+    bots = [message["text"] for turn in turns for message in turn.messages if message.get("text")]
     if users != conversation.sent:
         return f"{conversation.sender}: {len(users)} user messages stored, {len(conversation.sent)} sent"
     if bots != conversation.bot_texts:

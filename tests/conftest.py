@@ -12,14 +12,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 TEST_DIR = Path(tempfile.mkdtemp(prefix="sscbot-tests-"))
 os.environ.setdefault("SSCBOT_DATABASE_URL", f"sqlite:///{TEST_DIR / 'content.db'}")
 
 from bot import settings  # noqa: E402  (after the environment is set)
 from bot.content.repository import content, load_into_store  # noqa: E402
-from bot.records.conversations import events_of  # noqa: E402
 from bot.run.launcher import Assistant, AssistantConfig  # noqa: E402
 from bot.run.rest_client import RestClient  # noqa: E402
 
@@ -54,11 +52,11 @@ def assistant_config(tmp_path) -> AssistantConfig:
 
 def user_texts(assistant, sender):
     """The user messages the assistant's tracker store keeps for `sender`, in order."""
-    engine = create_engine(f"sqlite:///{assistant.config.tracker_db}")
-    try:
-        return [event["text"] for kind, event in events_of(engine, sender) if kind == "user"]
-    finally:
-        engine.dispose()
+    from tests.stored import events_of  # Rasa: only for the tests that talk to the assistant
+
+    return [
+        event["text"] for kind, event in events_of(f"sqlite:///{assistant.config.tracker_db}", sender) if kind == "user"
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,15 @@
 """The checks before a request is served: the right site, not too often (counted in Redis
 when the replicas share one, SSCBOT_REDIS_URL), the right token, no compressed body.
 
-Both servers call the guard's checks and turn a `Refused` into a JSON error with its status
-(and `Retry-After` for 429).
+Both servers admit a request through `Guard.admit` (after the site's check) and turn a
+`Refused` into a JSON error with its status (and `Retry-After` for 429).
 """
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterable, Optional, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Optional, Tuple, Union
 
 from bot import settings
 from bot.access.client_address import client_address, trusted_proxies
@@ -21,6 +21,7 @@ Limiter = Union[RateLimiter, SharedRateLimiter]
 SITE_REFUSED = "This site may not use the assistant."
 TOKEN_MISSING = "This request needs its token (Authorization: Bearer ...)."
 TOKEN_WRONG = "This token is not valid here."
+TOKENS = (TOKEN_MISSING, TOKEN_WRONG)
 ENCODING_REFUSED = "Compressed requests are not accepted: send the body without Content-Encoding."
 
 
@@ -38,13 +39,20 @@ def bearer_token(authorization: Optional[str]) -> Optional[str]:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def check_token(authorization: Optional[str], expected: str) -> None:
-    """401 without a token, 403 with another one."""
+def check_token(
+    authorization: Optional[str], expected: Union[str, Callable[[str], bool]], messages: Tuple[str, str] = TOKENS
+) -> None:
+    """401 without a token, 403 with another one than `expected` (or one it refuses);
+    `messages`: what each says."""
     token = bearer_token(authorization)
     if token is None:
-        raise Refused(401, TOKEN_MISSING)
-    if not hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8")):
-        raise Refused(403, TOKEN_WRONG)
+        raise Refused(401, messages[0])
+    if isinstance(expected, str):
+        valid = hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
+    else:
+        valid = expected(token)
+    if not valid:
+        raise Refused(403, messages[1])
 
 
 def check_content_encoding(content_encoding: Optional[str]) -> None:
@@ -75,6 +83,24 @@ class Guard:
         if verdict is Verdict.REFUSED:
             raise Refused(403, SITE_REFUSED)
         return verdict
+
+    def admit(
+        self,
+        peer: Optional[str],
+        forwarded_for: Optional[str],
+        authorization: Optional[str],
+        token: Union[str, Callable[[str], bool], None],
+        conversation: Optional[str] = None,
+        token_messages: Tuple[str, str] = TOKENS,
+    ) -> None:
+        """The checks after the site's, in this order, for both servers: this client's rate
+        limit (counted before the token is checked, so that refused requests count too); the
+        token, unless `token` is None (check_token); the conversation's rate limit, for one."""
+        self.check_address(peer, forwarded_for)
+        if token:
+            check_token(authorization, token, token_messages)
+        if conversation is not None:
+            self.check_conversation(conversation)
 
     def check_address(self, peer: Optional[str], forwarded_for: Optional[str]) -> None:
         """429 when this client (its address; an IPv6 /64 is one client) is over its limit.

@@ -9,7 +9,8 @@ import yaml
 
 from bot.dialogues.checks import contract_of
 from bot.dialogues.script import RESTART_MESSAGE
-from bot.records.conversations import TrackerStoreError, events_of
+from bot.records.conversations import TrackerStoreError
+from bot.records.replies import turns_of
 from bot.run.rest_client import BotTurn
 
 
@@ -21,22 +22,15 @@ def conversation_turns(db_url: str, sender: str) -> List[Dict[str, Any]]:
     """Each user message of one conversation with the bot messages that answered it."""
     engine = sa.create_engine(db_url)
     try:
-        events = events_of(engine, sender)
+        turns = turns_of(engine, sender)
     except TrackerStoreError as error:
         raise RecordError(str(error)) from None
     finally:
         engine.dispose()
-    turns: List[Dict[str, Any]] = []
-    for type_name, event in events:
-        if type_name == "user":
-            turns.append({"user": event.get("text") or "", "messages": []})
-        elif type_name == "bot" and turns:
-            extra = event.get("data") or {}
-            message = {"text": event.get("text"), "buttons": extra.get("buttons"), "custom": extra.get("custom")}
-            turns[-1]["messages"].append({k: v for k, v in message.items() if v})
-    if not turns:
+    asked = [{"user": turn.text, "messages": list(turn.messages)} for turn in turns if turn.text is not None]
+    if not asked:
         raise RecordError(f"no conversation with sender id {sender!r} in the tracker store")
-    return turns
+    return asked
 
 
 def _action(text: str, previous: Optional[BotTurn]) -> Dict[str, Any]:

@@ -1,27 +1,33 @@
 """Rasa's REST channel for a public page: same URL and replies, nothing unanswered.
 
-Compared with `rasa.core.channels.rest.RestInput` it
-- forgets the conversation and its ratings when the patient asks ("forget me");
-- refuses malformed requests (not JSON, not UTF-8, nested too deep, no sender, too
-  large) with a clear JSON error and one log line instead of a 500 or a shared
-  "default" conversation; Sanic's own errors (odd methods, oversized headers) are JSON;
-- refuses other sites (Origin), requests without the webhook token when one is set
-  (SSCBOT_WEBHOOK_TOKEN), and clients over the rate limits when they are set
-  (bot.access);
-- answers empty and over-long messages itself, and asks a sender with several
-  messages still waiting for an answer to wait (urgent advice instead, if NLU
-  says the message is urgent);
-- drops control characters and redacts personal details before the assistant,
-  the tracker store or a log sees the text (never inside a red-flag phrase);
+It turns a request into a `UserMessage` and answers. Compared with
+`rasa.core.channels.rest.RestInput` it
+- admits a request through the checks it shares with the widget server (bot.access:
+  the site, the rate limits, the webhook token SSCBOT_WEBHOOK_TOKEN) and refuses
+  malformed requests (not JSON, not UTF-8, nested too deep, no sender, too large) with a
+  clear JSON error and one log line instead of a 500 or a shared "default" conversation;
+  Sanic's own errors (odd methods, oversized headers) are JSON;
+- forgets the conversation, its ratings and the staff's tries of it when the patient asks
+  ("forget me"), through the tracker store;
+- drops control characters and redacts personal details before the assistant, the
+  tracker store or a log sees the text (never inside a red-flag phrase);
+- has Rasa's NLU read the message once, and hands its parse data to the dialogue with the
+  message: the verdict in it (bot.rasa_plugins.safety_override) says whether the message
+  is urgent, for the answers the channel gives itself;
+- answers empty and over-long messages itself, and asks a sender with several messages
+  still waiting for an answer to wait (urgent advice instead, if the verdict is urgent);
 - puts urgent advice first in a turn, before a new conversation's welcome;
-- answers a message sent again with the same `message_id` (a client's retry after a
-  lost reply or a replica that died) with the replies it got the first time, instead of
-  handling it twice;
-- when the assistant produced nothing, failed, or took too long (the action
-  server down or slow), still answers: with urgent advice if NLU says the
-  message is urgent, else with a safe fallback (disclaimer, physician pointer,
-  "please try again"). A slow turn is not cancelled: it finishes and is
-  stored, so nothing is lost.
+- answers a message sent again with the same `message_id` (a client's retry after a lost
+  reply or a replica that died) with the replies it got the first time (the tracker
+  store keeps them), instead of handling it twice;
+- when the assistant produced nothing, failed, or took too long (the action server down
+  or slow), still answers: with urgent advice if the verdict is urgent, else with a safe
+  fallback (disclaimer, physician pointer, "please try again"). A slow turn is not
+  cancelled: it finishes and is stored, so nothing is lost.
+
+Timeouts: the channel waits SSCBOT_REPLY_TIMEOUT_S for the assistant's reply. Sanic's
+response timeout is Rasa's `--response-timeout` (bot.run.rasa_server says how); Sanic's
+request and keep-alive timeouts, which Rasa has no setting for, are set here.
 """
 
 from __future__ import annotations
@@ -34,21 +40,21 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.access.guard import Guard, Refused, check_token, guard_from_settings
+from bot.access.guard import Guard, Refused, guard_from_settings
 from bot.content.files import ContentError
 from bot.content.replies import SafetyTexts, item_messages
 from bot.content.repository import content
 from bot.language.encoder import encoding_ahead
 from bot.language.understanding import shared_understanding
-from bot.names import RED_FLAG, URGENT, URGENT_ITEM, WELCOME
+from bot.language.verdict import Verdict
+from bot.names import URGENT_ITEM, VERDICT, WELCOME
 from bot.rasa_plugins import patches, sanic_errors
-from bot.records.conversations import events_of, forget, has_user_message
+from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.ratings import FeedbackStore
 from bot.records.staff_copies import StaffCopies
 from bot.safety.forget_request import is_plain_forget
@@ -63,10 +69,9 @@ FORGOTTEN, WAIT = "privacy.forgotten", "out_of_scope.wait_for_answer"
 # One conversation's messages are answered one at a time (Rasa's lock store polls
 # once a second and gives up after 60 s): more than this many waiting are refused.
 MAX_IN_FLIGHT = 3
-# Rasa leaves Sanic at a 1-hour response timeout (with the API) and 120 s keep-alive.
-SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "RESPONSE_TIMEOUT": 60, "KEEP_ALIVE_TIMEOUT": 15}
-PARSE_TIMEOUT_S = 2.0  # for the urgent check of a message the assistant could not answer
-LISTEN = "action_listen"
+# Sanic's, which Rasa has no setting for (it leaves 60 s and 120 s): headers within 10 s, idle connections 15 s.
+SERVER_TIMEOUTS = {"REQUEST_TIMEOUT": 10, "KEEP_ALIVE_TIMEOUT": 15}
+RED_FLAG_RULE = "red_flag"  # the verdict's rule for urgent symptoms (bot.rasa_plugins.safety_override)
 
 
 class ChannelReplies:
@@ -156,32 +161,42 @@ class PatientRestInput(RestInput):
                 return response.json(await self._forget(agent, sender))
             if incoming.is_empty:
                 return response.json(self.replies.fallback(EMPTY, sender))
+            text = self._redacted(text[: self.max_chars])
+            encoding_ahead().start(text)  # beside the other NLU components
+            try:
+                parsed = await agent.parse_message(text)
+            except Exception:
+                logger.exception("Could not read a message of conversation %s", sender)
+                return response.json(self.replies.fallback(TRY_AGAIN, sender))
             if incoming.too_long(self.max_chars) or self.in_flight.get(sender, 0) >= MAX_IN_FLIGHT:
                 refusal = TOO_LONG if incoming.too_long(self.max_chars) else WAIT
-                urgent = await self._urgent(agent, text[: self.max_chars], sender)
-                return response.json(urgent or self.replies.fallback(refusal, sender))
+                return response.json(self._urgent(parsed, sender) or self.replies.fallback(refusal, sender))
             collector = CollectingOutputChannel()
             message = UserMessage(
-                self._redacted(text), collector, sender, input_channel=self.name(), message_id=incoming.message_id
+                text,
+                collector,
+                sender,
+                parse_data=parsed,  # read once: Rasa's processor takes it as it is
+                input_channel=self.name(),
+                message_id=incoming.message_id,
             )
-            encoding_ahead().start(message.text)  # beside the tracker's read and the other NLU components
+            store = PreparedSQLTrackerStore.inside(agent.tracker_store)
             handle = on_new_message
-            if incoming.message_id:
-                handle = functools.partial(self._handle_once, agent)
+            if incoming.message_id and store is not None:
+                handle = functools.partial(self._handle_once, agent, store)
             messages = await self._answer(handle, message, collector)
-            fallback = await self._urgent(agent, message.text, sender) if not messages else None
-            return response.json(messages or fallback or self.replies.fallback(TRY_AGAIN, sender))
+            return response.json(messages or self._urgent(parsed, sender) or self.replies.fallback(TRY_AGAIN, sender))
 
         return webhook
 
     def _admit(self, request: Request) -> Incoming:
-        """The request's message, if it comes from an allowed site, within its client's rate
-        limit (counted before the token is checked, so that refused requests count too), with
-        the token when one is set, as JSON, and within its conversation's limit; else Refused."""
+        """The request's message, if the guard admits it (bot.access.guard: the site, the
+        client's rate limit, the token when one is set), as JSON, and within its
+        conversation's limit; else Refused."""
         self.guard.check_origin(request.headers.get("origin"))
-        self.guard.check_address(request.ip, request.headers.get("x-forwarded-for"))
-        if self.token:
-            check_token(request.headers.get("authorization"), self.token)
+        self.guard.admit(
+            request.ip, request.headers.get("x-forwarded-for"), request.headers.get("authorization"), self.token
+        )
         if request.content_type.split(";")[0].strip().lower() != "application/json":
             raise Refused(415, "send the request as JSON (Content-Type: application/json)")
         try:
@@ -213,27 +228,21 @@ class PatientRestInput(RestInput):
             return []
         return emergency_first(collector.messages)
 
-    async def _handle_once(self, agent: Any, message: UserMessage) -> None:
+    async def _handle_once(self, agent: Any, store: PreparedSQLTrackerStore, message: UserMessage) -> None:
         """Rasa's Agent.handle_message (under the conversation's lock, the processor handles the
-        message), except that a message whose id the conversation already has is not handled
-        again: the replies stored for it are sent."""
+        message), except that a message whose id the conversation has already is answered with
+        the replies it got then. Kept beside Rasa's: the look-up must hold the same lock as the
+        turn (a retry can come while the first is being answered), Rasa's lock cannot be taken
+        twice, and Agent.handle_message has nothing to call between the two."""
         async with agent.lock_store.lock(message.sender_id):
-            replies = await self._replies_given(agent, message)
+            loop = asyncio.get_running_loop()
+            replies = await loop.run_in_executor(None, store.replies_to, message.sender_id, message.message_id)
             if replies is None:
                 await agent.processor.handle_message(message)
                 return
             logger.info("A message of conversation %s came again: its stored replies were sent", message.sender_id)
             for reply in replies:
                 await message.output_channel.send_response(message.sender_id, reply)
-
-    async def _replies_given(self, agent: Any, message: UserMessage) -> Optional[List[Dict]]:
-        """The replies stored for this message if the conversation has it already, else None:
-        one indexed lookup; the conversation is read only for a message that came again."""
-        engine, loop = tracker_engine(agent), asyncio.get_running_loop()
-        sender, message_id = message.sender_id, message.message_id
-        if engine is None or not await loop.run_in_executor(None, has_user_message, engine, sender, message_id):
-            return None
-        return stored_replies(await loop.run_in_executor(None, events_of, engine, sender), message_id)
 
     def _turn_done(self, sender: str, turn: asyncio.Future) -> None:
         self._count(sender, -1)
@@ -248,21 +257,20 @@ class PatientRestInput(RestInput):
             self.in_flight.pop(sender, None)
 
     async def _forget(self, agent: Any, sender: str) -> List[Dict[str, Any]]:
-        """Delete the conversation, its ratings and the staff's tries of its questions, holding
-        the conversation's lock."""
-        engine = tracker_engine(agent)
-        if engine is None:
-            logger.error("Cannot forget conversation %s: the tracker store is not SQL", sender)
+        """Delete the conversation (through the tracker store), its ratings and the staff's tries
+        of its questions, holding the conversation's lock."""
+        store = PreparedSQLTrackerStore.inside(agent.tracker_store)
+        if store is None:
+            logger.error("Cannot forget conversation %s: the tracker store is not %s", sender, PreparedSQLTrackerStore)
             return self.replies.fallback(TRY_AGAIN, sender)
         loop = asyncio.get_running_loop()
 
         async def forget_locked() -> Tuple[int, int, int]:
             async with agent.lock_store.lock(sender):
-                return (
-                    await loop.run_in_executor(None, forget, engine, sender),
-                    await loop.run_in_executor(None, self.feedback.forget, [sender]),
-                    await loop.run_in_executor(None, self.copies.forget_copies, engine, [sender]),
-                )
+                ratings = await loop.run_in_executor(None, self.feedback.forget, [sender])
+                copies = await loop.run_in_executor(None, self.copies.forget, [sender])
+                await loop.run_in_executor(None, store.forget, copies)
+                return await loop.run_in_executor(None, store.forget, [sender]), ratings, len(copies)
 
         try:
             events, ratings, copies = await asyncio.wait_for(forget_locked(), self.reply_timeout)
@@ -272,58 +280,23 @@ class PatientRestInput(RestInput):
         logger.info("Forgot a conversation on request: %d events, %d ratings, %d staff tries", events, ratings, copies)
         return self.replies.forgotten(sender)
 
-    async def _urgent(self, agent: Any, text: str, sender: str) -> Optional[List[Dict[str, Any]]]:
-        """Urgent advice if NLU alone (no dialogue, nothing stored) says `text` is urgent."""
-        try:
-            parsed = await asyncio.wait_for(agent.parse_message(text), PARSE_TIMEOUT_S)
-        except Exception:
-            logger.exception("The urgent check failed for conversation %s", sender)
+    def _urgent(self, parsed: Dict[str, Any], sender: str) -> Optional[List[Dict[str, Any]]]:
+        """Urgent advice if the NLU verdict on the message is a red flag."""
+        verdict = Verdict.read(parsed.get(VERDICT))
+        if verdict is None or verdict.rule != RED_FLAG_RULE:
             return None
-        if (parsed.get(INTENT) or {}).get(INTENT_NAME_KEY) != URGENT:
-            return None
-        flag = next((e.get("value") for e in parsed.get(ENTITIES, []) if e.get("entity") == RED_FLAG), None)
-        return self.replies.urgent(flag, sender)
+        return self.replies.urgent(verdict.red_flag, sender)
 
     def _redacted(self, text: str) -> str:
         """`text` without personal details; a red-flag phrase is left whole, so that
-        "took 20 paracetamol on the road" stays urgent."""
+        "took 20 paracetamol on the road" stays urgent. Kept in the channel: what NLU reads is
+        stored, so redaction comes before it, and the red flag must be found before redacting
+        (only when redaction changes anything)."""
         redacted = redact(text)
         if redacted == text:
             return text
         found = self.understanding.analyse(text).red_flag
         return redact(text, [(found.start, found.end)]) if found.flag else redacted
-
-
-def tracker_engine(agent: Any) -> Optional[Any]:
-    """The SQL engine of the agent's tracker store (inside Rasa's lock-aware wrapper); None if not SQL."""
-    return getattr(getattr(agent.tracker_store, "_tracker_store", agent.tracker_store), "engine", None)
-
-
-def stored_replies(events: List[Tuple[str, Dict[str, Any]]], message_id: Optional[str]) -> Optional[List[Dict]]:
-    """The bot messages stored for the user message `message_id`, in the form the channel sends
-    them: from the end of the turn before (a new session's welcome included) to the next user
-    message. None when the conversation has no such message."""
-    users = [i for i, (kind, event) in enumerate(events) if kind == "user" and event.get("message_id") == message_id]
-    if not users:
-        return None
-    previous_user = max((i for i, (kind, _) in enumerate(events[: users[0]]) if kind == "user"), default=None)
-    turn_end = -1  # the first message: everything from the conversation's start
-    if previous_user is not None:
-        listens = [i for i in range(previous_user, users[0]) if _ends_turn(events[i])]
-        turn_end = listens[0] if listens else previous_user
-    replies = []
-    for kind, event in events[turn_end + 1 :]:
-        if kind == "user" and event.get("message_id") != message_id:
-            break
-        if kind == "bot":
-            data = event.get("data") or {}
-            replies.append({"text": event.get("text"), **{k: v for k, v in data.items() if v}})
-    return replies
-
-
-def _ends_turn(kind_event: Tuple[str, Dict[str, Any]]) -> bool:
-    kind, event = kind_event
-    return kind == "action" and event.get("name") == LISTEN
 
 
 def freeze_loaded_objects() -> None:

@@ -12,6 +12,12 @@ pool, not one per statement) in write-ahead-log mode with a full sync: each comm
 is one sync of the log, still durable, instead of the rollback journal's several.
 An in-memory SQLite database keeps Rasa's engine (one connection per thread).
 
+The replies given are kept beside the events, in the project's own table
+(bot.records.replies), written in the same transaction when a turn ends; the
+conversations stored before that table existed are copied into it once, by its schema
+step 0. Forgetting and purging conversations is done here too: no other code reads or
+deletes Rasa's `events` table.
+
 Use it in endpoints.yml with Rasa's SQL settings:
     tracker_store:
       type: bot.rasa_plugins.tracker_store.PreparedSQLTrackerStore
@@ -24,15 +30,19 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from typing import Any, Dict, Optional
+import time
+from typing import Any, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.rasa_plugins import patches
+from bot.records.conversations import checkpoint, erase, transaction
+from bot.records.replies import LISTEN, METADATA, REPLIES, SCHEMA_PART, SCHEMA_VERSION, replies_to, turn_rows
+from bot.records.schema import upgrade
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +78,28 @@ class PreparedSQLTrackerStore(SQLTrackerStore):
         )
         self._stored = sa.select(sa.func.count()).select_from(table).where(_latest_session(table))
         self._insert = table.insert()
+        upgrade(self.engine, SCHEMA_PART, SCHEMA_VERSION, METADATA, {0: self._copy_replies})
+
+    @classmethod
+    def from_url(cls, url: str) -> PreparedSQLTrackerStore:
+        """The store on a database named by an SQLAlchemy URL, without a domain: for forgetting,
+        purging and reading conversations outside the Rasa server."""
+        parts = sa.engine.make_url(url)
+        return cls(
+            None,
+            dialect=parts.drivername,
+            host=parts.host,
+            port=parts.port,
+            db=parts.database,
+            username=parts.username,
+            password=parts.password,
+        )
+
+    @staticmethod
+    def inside(store: TrackerStore) -> Optional[PreparedSQLTrackerStore]:
+        """This store as the agent holds it (inside Rasa's AwaitableTrackerStore); None if another."""
+        found = getattr(store, "_tracker_store", store)
+        return found if isinstance(found, PreparedSQLTrackerStore) else None
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         query = self._everything if fetch_events_from_all_sessions else self._latest
@@ -78,13 +110,79 @@ class PreparedSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events of the tracker's latest session that are not stored yet."""
+        """Store the events of the tracker's latest session that are not stored yet, and the
+        replies of the turns among them."""
         await self.stream_events(tracker)
+        sender = tracker.sender_id
         with self.engine.begin() as connection:
-            stored = connection.execute(self._stored, {"sender": tracker.sender_id}).scalar()
-            rows = [_row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
-            if rows:
-                connection.execute(self._insert, rows)
+            stored = connection.execute(self._stored, {"sender": sender}).scalar()
+            events = [event.as_dict() for event in itertools.islice(tracker.events, stored, None)]
+            if events:
+                connection.execute(self._insert, [_row(sender, event) for event in events])
+            turns = turn_rows(sender, events)
+            if turns:
+                connection.execute(REPLIES.insert(), turns)
+
+    def replies_to(self, sender: str, message_id: str) -> Optional[List[Dict[str, Any]]]:
+        """The messages sent for the message with this client-given id; None if it is new."""
+        return replies_to(self.engine, sender, message_id)
+
+    def forget(self, senders: Iterable[str]) -> int:
+        """Delete these conversations, their events and replies, leaving nothing readable; the
+        number of events deleted."""
+        senders, deleted = list(senders), 0
+        events = self.SQLEvent.__table__
+        with transaction(self.engine) as connection:
+            erase(self.engine, connection)
+            for start in range(0, len(senders), 500):  # SQLite limits the parameters of one statement
+                chunk = senders[start : start + 500]
+                connection.execute(sa.delete(REPLIES).where(REPLIES.c.sender_id.in_(chunk)))
+                deleted += connection.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
+        checkpoint(self.engine)
+        return deleted
+
+    def purge(self, days: float, now: Optional[float] = None) -> List[str]:
+        """Delete, in one transaction, every conversation whose last event is older than
+        `days`, leaving nothing readable; their sender ids."""
+        cutoff = (time.time() if now is None else now) - days * 86400
+        events = self.SQLEvent.__table__
+        old = (
+            sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
+        )
+        with transaction(self.engine) as connection:
+            erase(self.engine, connection)
+            senders = [row[0] for row in connection.execute(old)]
+            connection.execute(sa.delete(REPLIES).where(REPLIES.c.sender_id.in_(old.scalar_subquery())))
+            connection.execute(sa.delete(events).where(events.c.sender_id.in_(old.scalar_subquery())))
+        checkpoint(self.engine)
+        self._reclaim()
+        return senders
+
+    def events_of(self, sender: str) -> List[Dict[str, Any]]:
+        """Every stored event of one conversation, in order, as Rasa's event dicts."""
+        with transaction(self.engine) as connection:
+            return [json.loads(data) for (data,) in connection.execute(self._everything, {"sender": sender})]
+
+    def _reclaim(self) -> None:
+        """On PostgreSQL, VACUUM the tables now: deleted rows stay in their files until then
+        (autovacuum would come later). SQLite's secure_delete overwrote them already."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql(f"VACUUM {self.SQLEvent.__tablename__}, {REPLIES.name}")
+
+    def _copy_replies(self, connection: sa.engine.Connection) -> None:
+        """Schema step 0: the replies of the conversations stored before their table existed."""
+        REPLIES.create(connection, checkfirst=True)
+        events = self.SQLEvent.__table__
+        query = (
+            sa.select(events.c.sender_id, events.c.data)
+            .where(sa.or_(events.c.type_name.in_(("user", "bot")), events.c.action_name == LISTEN))
+            .order_by(events.c.sender_id, events.c.id)
+        )
+        for sender, rows in itertools.groupby(connection.execute(query).all(), key=lambda row: row[0]):
+            turns = turn_rows(sender, (json.loads(data) for _, data in rows))
+            if turns:
+                connection.execute(REPLIES.insert(), turns)
 
 
 def _pooled_sqlite(url: sa.engine.URL) -> sa.engine.Engine:
@@ -105,12 +203,11 @@ def _pooled_sqlite(url: sa.engine.URL) -> sa.engine.Engine:
     return engine
 
 
-def _row(sender_id: str, event: Event) -> Dict[str, Any]:
-    """The `events` row Rasa's SQLTrackerStore writes for an event."""
-    data = event.as_dict()
+def _row(sender_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    """The `events` row Rasa's SQLTrackerStore writes for an event (as its dict)."""
     return {
         "sender_id": sender_id,
-        "type_name": event.type_name,
+        "type_name": data["event"],
         "timestamp": data.get("timestamp"),
         "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
         "action_name": data.get("name"),

@@ -1,3 +1,4 @@
-"""Stored patient data: conversations in the tracker store (conversations), the
-widget's answer ratings (ratings) and the questions that went unanswered
+"""Stored patient data: where the conversations are (conversations), the replies given,
+kept by the tracker store (replies), the widget's answer ratings (ratings), the staff's
+tries of patients' questions (staff_copies) and the questions that went unanswered
 (unanswered). Each can be forgotten and purged."""

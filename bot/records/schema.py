@@ -69,7 +69,8 @@ def upgrade(
 ) -> bool:
     """Bring `part`'s tables to `version`: created if the database has none, else each step
     `steps[n]` (version n to n + 1) run in turn, new tables made; True if anything changed.
-    A version with no step to `version` is refused."""
+    A version with no step to `version` is refused. A step 0 runs when the part has no
+    tables yet: it fills them from data kept before they existed."""
     steps = steps or {}
     with exclusive(engine, "schema"), engine.begin() as connection:
         stored = stored_version(connection, part)
@@ -81,7 +82,7 @@ def upgrade(
                 "and has no step between them"
             )
         SCHEMA.create(connection, checkfirst=True)
-        for n in range(stored or version, version):
+        for n in range(stored if stored is not None else 0 if 0 in steps else version, version):
             steps[n](connection)
         metadata.create_all(connection)
         if stored is None:

@@ -11,11 +11,9 @@ import datetime as dt
 import hashlib
 from typing import Any, Iterable, List
 
-import sqlalchemy as sa
 from sqlalchemy import Column, DateTime, Integer, String, delete, select
 from sqlalchemy.orm import declarative_base
 
-from bot.records.conversations import forget
 from bot.records.versioned import VersionedStore
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
@@ -43,7 +41,8 @@ class StaffCopies(VersionedStore):
             session.add(CopyRow(patient=_hash(patient_sender), staff_sender=staff_sender, created_at=now))
 
     def forget(self, patient_senders: Iterable[str]) -> List[str]:
-        """Drop the links of these patients' conversations; the staff conversations to delete."""
+        """Drop the links of these patients' conversations; the staff conversations to delete
+        (with the tracker store's `forget`)."""
         hashes = [_hash(sender) for sender in patient_senders]
         found: List[str] = []
         with self._session.begin() as session:
@@ -52,10 +51,3 @@ class StaffCopies(VersionedStore):
                 found += session.execute(select(CopyRow.staff_sender).where(chunk)).scalars().all()
                 session.execute(delete(CopyRow).where(chunk))
         return sorted(set(found))
-
-    def forget_copies(self, tracker: sa.engine.Engine, patient_senders: Iterable[str]) -> int:
-        """Delete the staff conversations tried from these patients' questions; how many."""
-        staff = self.forget(patient_senders)
-        for sender in staff:
-            forget(tracker, sender)
-        return len(staff)

@@ -1,7 +1,8 @@
 """Questions the assistant could not answer, for the content team (`make gaps-report`).
 
-They are read from the tracker store itself: every patient message whose reply was
-"the article does not cover this" (kind `out_of_scope`) or "I did not understand"
+They are read from the replies the tracker store keeps (bot.records.replies): every patient
+message whose reply was "the article does not cover this" (kind `out_of_scope`) or "I did
+not understand"
 (`out_of_scope.not_understood`, `out_of_scope.english_only`). So they are as redacted as
 the conversation (bot.safety.redaction runs before anything is stored), and they go with it:
 "forget me" and the purge delete them, and nothing else keeps a copy.
@@ -17,15 +18,14 @@ is about.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 
-from bot.records.conversations import EVENTS, transaction
+from bot.records.replies import every_turn
 
 NOT_UNDERSTOOD_IDS = {"out_of_scope.not_understood", "out_of_scope.english_only"}
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
@@ -77,34 +77,22 @@ def _unanswered(contract: Optional[Dict]) -> bool:
     return contract.get("kind") == "out_of_scope" or contract.get("content_id") in NOT_UNDERSTOOD_IDS
 
 
-def _concepts(event: Dict) -> Tuple[str, ...]:
-    """The concepts among the entities the NLU step stored with a user message."""
-    entities = (event.get("parse_data") or {}).get("entities") or []
+def _concepts(entities: Iterable[Dict]) -> Tuple[str, ...]:
+    """The concepts among the entities the NLU step found in a user message."""
     found = (e.get("value") for e in entities if isinstance(e, dict) and e.get("entity") in CONCEPT_ENTITIES)
     return tuple(dict.fromkeys(value for value in found if isinstance(value, str)))
 
 
 def unanswered_questions(engine: sa.engine.Engine) -> List[Unanswered]:
     """Every patient message whose reply said it could not be answered, oldest first."""
-    query = (
-        sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.data)
-        .where(EVENTS.c.type_name.in_(("user", "bot")))
-        .order_by(EVENTS.c.sender_id, EVENTS.c.id)
-    )
     found: List[Unanswered] = []
-    asked: Optional[Unanswered] = None
-    with transaction(engine) as connection:
-        for sender_id, type_name, data in connection.execute(query):
-            event = json.loads(data)
-            if type_name == "user":
-                text = event.get("text") or ""
-                timestamp = event.get("timestamp", 0)
-                asked = None if text.startswith("/") else Unanswered(sender_id, text, "", timestamp, _concepts(event))
-            elif asked is not None and asked.sender_id == sender_id:
-                contract = (event.get("data") or {}).get("custom")
-                if contract is not None and _unanswered(contract):
-                    found.append(replace(asked, content_id=contract["content_id"]))
-                    asked = None
+    for turn in every_turn(engine):
+        if turn.text is None or turn.text.startswith("/"):
+            continue
+        contract = next((c for c in turn.contracts if _unanswered(c)), None)
+        if contract is not None:
+            concepts = _concepts(turn.entities)
+            found.append(Unanswered(turn.sender_id, turn.text, contract["content_id"], turn.timestamp, concepts))
     return sorted(found, key=lambda q: q.timestamp)
 
 

@@ -29,7 +29,7 @@ from bot.content.report import MAX_GRADE, check_items, report_lines
 from bot.content.store import unreachable
 from bot.dialogues.cli import add_commands as add_dialogue_commands
 from bot.evaluation.cli import add_commands as add_eval_commands
-from bot.records.conversations import TrackerStoreError, purge, reclaim
+from bot.records.conversations import TrackerStoreError
 from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
 from bot.records.schema import SchemaError
@@ -230,19 +230,21 @@ def _gaps_report(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     """Delete conversations whose last message is older than --days, their ratings and the
     staff's tries of their questions, and any rating older than that."""
+    from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore  # Rasa: only for this command
+
     try:
-        engine = create_engine(settings.tracker_url())
-        senders = purge(engine, args.days)
+        store = PreparedSQLTrackerStore.from_url(settings.tracker_url())
+        senders = store.purge(args.days)
         feedback = FeedbackStore(settings.feedback_database_url())
         ratings = feedback.forget(senders) + feedback.purge(args.days)
-        copies = StaffCopies(settings.feedback_database_url()).forget_copies(engine, senders)
-        reclaim(engine)
+        copies = StaffCopies(settings.feedback_database_url()).forget(senders)
+        store.forget(copies)
     except (TrackerStoreError, SchemaError, SQLAlchemyError) as error:
         print(f"Purge failed: {error}", file=sys.stderr)
         return 2
     print(
         f"Deleted {len(senders)} conversations older than {args.days:g} days, {ratings} ratings "
-        f"and {copies} staff tries of their questions."
+        f"and {len(copies)} staff tries of their questions."
     )
     return 0
 

@@ -11,6 +11,12 @@ without SSCBOT_WEBHOOK_TOKEN (bot.access.exposure). `run` and `shell` refuse a m
 made from other content than content/ in what the model uses (bot.content.model_parts):
 Rasa itself would log the error and serve without a model. The variables endpoints.yml
 names are set from the settings here (bot.run.stores), whoever starts the server.
+
+Timeouts: the one place for the Rasa server's response timeout is Rasa's own
+`--response-timeout`, 60 s here unless given (Rasa's default is an hour). Rasa applies it
+only with its HTTP API on, so `run` also hands it to Sanic (SANIC_RESPONSE_TIMEOUT) for the
+webhook alone. Sanic's request and keep-alive timeouts, which Rasa has no setting for, are
+set by the REST channel (bot.rasa_plugins.channel).
 """
 
 import os
@@ -27,26 +33,33 @@ from bot.content import model_parts
 from bot.run.stores import endpoint_variables
 
 RASA_DEFAULT_INTERFACE = "0.0.0.0"
+RESPONSE_TIMEOUT = "--response-timeout"
+RESPONSE_TIMEOUT_S = "60"
 
 
-def option(argv: List[str], short: str, long: str) -> Optional[str]:
-    """The value of an option of a `rasa` command line (`-i X`, `--interface X`, `--interface=X`)."""
+def option(argv: List[str], names: tuple) -> Optional[str]:
+    """The value of the first of `names` on a command line, None if it is not there."""
     for index, arg in enumerate(argv):
-        if arg in (short, long) and index + 1 < len(argv):
+        if arg in names and index + 1 < len(argv):
             return argv[index + 1]
-        if arg.startswith(f"{long}="):
+        if arg.startswith(tuple(f"{name}=" for name in names if name.startswith("--"))):
             return arg.split("=", 1)[1]
     return None
 
 
 def interface(argv: List[str]) -> str:
     """The interface `rasa run` will listen on, from its command line."""
-    return option(argv, "-i", "--interface") or RASA_DEFAULT_INTERFACE
+    return option(argv, ("-i", "--interface")) or RASA_DEFAULT_INTERFACE
+
+
+def with_response_timeout(argv: List[str]) -> List[str]:
+    """`rasa run`'s arguments, with --response-timeout 60 unless one is given."""
+    return argv if option(argv, (RESPONSE_TIMEOUT,)) else [*argv, RESPONSE_TIMEOUT, RESPONSE_TIMEOUT_S]
 
 
 def refusal(argv: List[str]) -> Optional[str]:
     """Why the model file on this command line cannot serve content/, or None."""
-    model = Path(option(argv, "-m", "--model") or "")
+    model = Path(option(argv, ("-m", "--model")) or "")
     if not model.is_file():
         return None  # Rasa picks or reports the model itself
     return model_parts.mismatch(model_parts.archive_digest(model), settings.content_dir(), f"The trained model {model}")
@@ -58,6 +71,8 @@ if __name__ == "__main__":
             require_secrets(interface(sys.argv[2:]), ["SSCBOT_WEBHOOK_TOKEN"])
         except ValueError as error:
             sys.exit(f"Cannot start the Rasa server: {error}")
+        sys.argv[2:] = with_response_timeout(sys.argv[2:])
+        os.environ["SANIC_RESPONSE_TIMEOUT"] = str(option(sys.argv[2:], (RESPONSE_TIMEOUT,)))
     if sys.argv[1:2] in (["run"], ["shell"]):
         problem = refusal(sys.argv[2:])
         if problem:

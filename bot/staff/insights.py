@@ -1,7 +1,7 @@
 """What patients ask, for the staff console: questions per topic per week, the answers most
 rated not helpful, and the unanswered questions grouped by their most specific term
 (bot.records.unanswered, as `make gaps-report`). Only the
-stored (redacted) text; a forgotten conversation is gone from the tracker store already.
+stored (redacted) text; a forgotten conversation is gone from the tracker store's replies already.
 
 Each unanswered question carries a ref, an HMAC of its conversation id under the staff key:
 a try of the question names it, so that the patient's "forget me" deletes the try too,
@@ -12,24 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 from collections import Counter
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
 from bot.content.repository import library
-from bot.records.conversations import EVENTS, transaction
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import every_turn
 from bot.records.unanswered import Unanswered, group_by_terms, unanswered_questions
 
 MOST = 10
 # conversations tried in the console, scripted runs, `make eval` and `make bench`
 NOT_PATIENTS = ("staff-", "dialogue-", "eval-", "bench-")
-
-
-def _patients(column: sa.sql.ColumnElement) -> sa.sql.ColumnElement:
-    return sa.and_(*(sa.not_(column.startswith(prefix)) for prefix in NOT_PATIENTS))
 
 
 def week_of(timestamp: float) -> str:
@@ -39,15 +34,13 @@ def week_of(timestamp: float) -> str:
 
 def questions_per_topic_per_week(engine: sa.engine.Engine) -> List[Dict[str, Any]]:
     """One row per (week, topic): the answers the assistant gave, by the topic of the answer."""
-    query = sa.select(EVENTS.c.timestamp, EVENTS.c.data).where(
-        EVENTS.c.type_name == "bot", EVENTS.c.data.contains('"topic"'), _patients(EVENTS.c.sender_id)
-    )
     counts: Counter = Counter()
-    with transaction(engine) as connection:
-        for timestamp, data in connection.execute(query):
-            contract = (json.loads(data).get("data") or {}).get("custom") or {}
+    for turn in every_turn(engine):
+        if turn.sender_id.startswith(NOT_PATIENTS):
+            continue
+        for contract in turn.contracts:
             if contract.get("topic") and contract.get("content_id") != "welcome":
-                counts[(week_of(timestamp), contract["topic"])] += 1
+                counts[(week_of(turn.timestamp), contract["topic"])] += 1
     return [{"week": week, "topic": topic, "questions": n} for (week, topic), n in sorted(counts.items())]
 
 

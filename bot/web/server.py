@@ -16,7 +16,7 @@
                         Rasa's JSON list of messages comes back unchanged ("forget me" included);
                         sent again with the same message_id, it is answered once
     POST /api/feedback  {"sender", "content_id", "rating"}: the rating of an answer that this
-                        conversation received (the tracker store says so), stored once per
+                        conversation received (the replies the tracker store keeps), stored once per
                         answer; a later press changes it
     GET  /health        200 when the server is up (the launcher waits for it)
 
@@ -39,12 +39,13 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from bot.access.conversation_keys import ConversationKeys
-from bot.access.guard import Guard, bearer_token
+from bot.access.guard import Guard
 from bot.content.files import load_library
 from bot.content.replies import button_for
 from bot.content.store import ContentStore
-from bot.records.conversations import TrackerStoreError, received
+from bot.records.conversations import TrackerStoreError
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import received
 from bot.settings import content_dir, max_message_chars, widget_idle_days
 from bot.web import rasa_proxy, security
 from bot.web.errors import json_errors
@@ -137,16 +138,15 @@ def typeahead_questions() -> List[Dict[str, Any]]:
 def _admit(request: web.Request, conversation: Optional[str] = None) -> None:
     """Within this client's rate limit (counted before the token is checked, so that refused
     requests count too) and, for a conversation, carrying its token and within its limit."""
-    guard = request.app[security.GUARD]
-    guard.check_address(request.remote, request.headers.get("X-Forwarded-For"))
-    if conversation is None:
-        return
-    token = bearer_token(request.headers.get("Authorization"))
-    if token is None:
-        raise ApiError(401, TOKEN_MISSING)
-    if not request.app[KEYS].verify(conversation, token):
-        raise ApiError(403, TOKEN_WRONG)
-    guard.check_conversation(conversation)
+    keys = request.app[KEYS]
+    request.app[security.GUARD].admit(
+        request.remote,
+        request.headers.get("X-Forwarded-For"),
+        request.headers.get("Authorization"),
+        None if conversation is None else functools.partial(keys.verify, conversation),
+        conversation,
+        (TOKEN_MISSING, TOKEN_WRONG),
+    )
 
 
 async def _conversation(request: web.Request) -> web.Response:

@@ -25,8 +25,8 @@ from bot.access.origins import OriginPolicy
 from bot.access.rate_limits import Rate
 from bot.content.repository import content
 from bot.content.store import ContentStore
-from bot.records.conversations import events_of
 from bot.run.cluster import Cluster, ClusterConfig
+from tests.stored import events_of
 
 pytestmark = pytest.mark.cluster
 CONVERSATIONS, MESSAGES, AT_ONCE = 100, 10, 20

@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from bot.records.conversations import events_of
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import turns_of
 from bot.run.rest_client import BotTurn
 from tests.conftest import user_texts
+from tests.stored import events_of
 
 pytestmark = pytest.mark.e2e
 
@@ -140,9 +141,9 @@ def test_personal_details_are_redacted_before_storage(assistant, sender, tracker
     assert user_texts(assistant, sender) == [
         "my email is [email] and phone [phone], born [date]. what helps calcinosis?"
     ]
-    events = json.dumps(events_of(tracker, sender))
+    kept = json.dumps(events_of(tracker, sender)) + json.dumps([t.text for t in turns_of(tracker, sender)])
     for detail in ("jane.doe@example.com", "07700 900123", "03/05/1960"):
-        assert detail not in events
+        assert detail not in kept
 
 
 def test_redaction_never_hides_an_urgent_symptom(assistant, sender):
@@ -160,7 +161,7 @@ def test_forget_me_deletes_the_conversation_and_its_ratings(assistant, sender, t
 
     turn = client.send(sender, "Forget me please")
     assert turn.answer["content_id"] == "privacy.forgotten" and "deleted this conversation" in turn.text
-    assert events_of(tracker, sender) == []
+    assert events_of(tracker, sender) == [] and turns_of(tracker, sender) == []
     with feedback.engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT conversation_id FROM feedback")).fetchall()
     assert [r[0] for r in rows] == ["someone-else"]

@@ -14,12 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from bot.content.repository import load_into_store
-from bot.records.conversations import events_of
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import turns_of
 from bot.run.launcher import Assistant, StartError, free_port
 from bot.run.rest_client import RestClient
 from bot.settings import PROJECT_DIR
 from tests.conftest import assistant_config, user_texts
+from tests.stored import events_of
 
 pytestmark = pytest.mark.e2e
 
@@ -60,9 +61,16 @@ def test_a_slow_then_a_stopped_action_server_still_gets_safe_replies(fragile):
     os.killpg(actions.pid, signal.SIGTERM)  # down
     actions.wait(20)
     assert_try_again(client.send("patient", "what is a digital ulcer?"))
+    verdicts = verdicts_logged(fragile)
     crisis = client.send("patient-3", "i want to end my life")
     assert crisis.answer["kind"] == "emergency" and crisis.answer["content_id"] == "emergency.crisis"
+    assert verdicts_logged(fragile) == verdicts + 1  # from the verdict of the one NLU read, not a second parse
     assert user_texts(fragile, "patient")[-1] == "what is a digital ulcer?"
+
+
+def verdicts_logged(assistant):
+    """How many messages Rasa's NLU has read (safety_override logs each verdict)."""
+    return (assistant.config.log_dir / "rasa.log").read_text(errors="replace").count("verdict: rule")
 
 
 def start(env_changes, tmp_path):
@@ -159,6 +167,9 @@ def test_purge_deletes_old_conversations_and_their_ratings(assistant):
     assert done.returncode == 0, done.stderr
     assert "Deleted 1 conversations older than 30 days, 2 ratings and 0 staff tries of their questions." in done.stdout
     assert events_of(engine, "purge-old") == [] and events_of(engine, "purge-new") != []
+    assert turns_of(engine, "purge-old") == [] and [t.text for t in turns_of(engine, "purge-new")] == [
+        "what helps calcinosis?"
+    ]
     with feedback.engine.connect() as connection:
         rated = {r[0] for r in connection.execute(sa.text("SELECT conversation_id FROM feedback"))}
     assert "purge-new" in rated and not rated & {"purge-old", "no-conversation"}

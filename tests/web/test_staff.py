@@ -24,8 +24,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from bot.dialogues.script import load_scripts
-from bot.records.conversations import EVENTS
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import every_turn
 from bot.run.rest_client import RestClient
 from bot.staff.accounts import StaffStore
 from bot.staff.insights import NOT_PATIENTS, week_of
@@ -483,19 +483,13 @@ def test_what_patients_ask_matches_the_stored_data(console, assistant, shots):
     expect(console.locator("#per-week-table tbody tr").first).to_be_visible()
 
     engine = sa.create_engine(f"sqlite:///{assistant.config.tracker_db}")
-    expected = Counter()
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data).where(EVENTS.c.type_name == "bot")
-        )
-        for sender, timestamp, data in rows:
-            contract = (json.loads(data).get("data") or {}).get("custom") or {}
-            if (
-                contract.get("topic")
-                and contract.get("content_id") != "welcome"
-                and not sender.startswith(NOT_PATIENTS)
-            ):
-                expected[(week_of(timestamp), TOPIC_NAMES[contract["topic"]])] += 1
+    expected = Counter(
+        (week_of(turn.timestamp), TOPIC_NAMES[contract["topic"]])
+        for turn in every_turn(engine)
+        if not turn.sender_id.startswith(NOT_PATIENTS)
+        for contract in turn.contracts
+        if contract.get("topic") and contract.get("content_id") != "welcome"
+    )
     engine.dispose()
     shown = {
         (row.locator("time").get_attribute("datetime"), row.locator("td").nth(1).inner_text()): int(

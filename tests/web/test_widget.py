@@ -6,11 +6,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from bot.records.ratings import FeedbackRow
+from bot.records.replies import turns_of
 from bot.settings import max_message_chars
 from tests.conftest import user_texts
+from tests.stored import events_of
 from tests.web.conftest import DESKTOP, PHONE
 from tests.web.widget import Widget
 
@@ -190,11 +192,12 @@ def test_forget_me_clears_the_server_and_this_browser(widget, assistant, library
 
 
 def tracker_events(assistant, sender):
+    """How many events and replies the tracker store keeps of the conversation."""
     engine = create_engine(f"sqlite:///{assistant.config.tracker_db}")
-    with engine.connect() as connection:
-        count = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
-    engine.dispose()
-    return count
+    try:
+        return len(events_of(engine, sender)) + len(turns_of(engine, sender))
+    finally:
+        engine.dispose()
 
 
 def test_delete_my_conversation_asks_first_then_deletes_it_on_the_server_and_here(widget, assistant, library):

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from bot.access.exposure import is_loopback, require_secrets
-from bot.run.rasa_server import interface
+from bot.run.rasa_server import interface, with_response_timeout
 from bot.settings import PROJECT_DIR
 
 NAMES = ["SSCBOT_WEBHOOK_TOKEN", "SSCBOT_CONVERSATION_KEY"]
@@ -32,6 +32,12 @@ def test_beyond_loopback_each_missing_or_short_secret_is_named(host):
 def test_rasa_listens_on_every_interface_unless_told():
     assert interface(["--port", "5005"]) == "0.0.0.0"
     assert interface(["-i", "127.0.0.1"]) == interface(["--interface=127.0.0.1"]) == "127.0.0.1"
+
+
+def test_rasas_response_timeout_is_60_s_unless_given():
+    assert with_response_timeout(["--port", "5005"]) == ["--port", "5005", "--response-timeout", "60"]
+    assert with_response_timeout(["--response-timeout", "30"]) == ["--response-timeout", "30"]
+    assert with_response_timeout(["--response-timeout=30"]) == ["--response-timeout=30"]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,21 @@ def test_a_missing_token_is_401_and_a_wrong_one_403():
     assert (missing.value.status, wrong.value.status) == (401, 403)
 
 
+def test_both_servers_admit_in_one_order_address_token_conversation():
+    """A request refused for its token still counts for its address; a conversation's limit is
+    only taken once the token is right; the widget server's own check and messages fit in."""
+    guard = Guard(OriginPolicy.of([]), per_conversation=Rate(1, 30), per_address=Rate(3, 30))
+    with pytest.raises(Refused) as missing:
+        guard.admit("198.51.100.1", None, None, "right", "c1")
+    with pytest.raises(Refused) as wrong:
+        guard.admit("198.51.100.1", None, "Bearer wrong", lambda token: token == "right", "c1", ("none", "not yours"))
+    assert (missing.value.status, wrong.value.status, wrong.value.message) == (401, 403, "not yours")
+    guard.admit("198.51.100.1", None, "Bearer right", "right", "c1")  # c1's one message
+    with pytest.raises(Refused) as over:
+        guard.admit("198.51.100.1", None, None, "", None)  # no token needed: the address is over its 3
+    assert over.value.status == 429 and "from your network" in over.value.message
+
+
 def test_over_the_limit_is_429_with_retry_after():
     guard = Guard(OriginPolicy.of([]), per_conversation=Rate(1, 30), per_address=Rate(2, 30))
     guard.check_address("198.51.100.1", None)

@@ -1,11 +1,13 @@
 """A conversation recorded as a script keeps every check the answers allow, the items a
 "Do you mean ...?" reply offered included."""
 
-import json
+import asyncio
 
-import sqlalchemy as sa
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogues.record import record_script
+from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 
 CLARIFY = {
     "topic": "vascular",
@@ -21,32 +23,14 @@ CLARIFY = {
 
 def test_a_reply_that_asks_back_is_recorded_with_the_items_it_offered(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    engine = sa.create_engine(url)
     events = [
-        ("user", {"event": "user", "text": "white fingers"}),
-        (
-            "bot",
-            {
-                "event": "bot",
-                "text": "Do you mean one of these?",
-                "data": {"buttons": [{"title": "What helps?", "payload": "/ask"}]},
-            },
-        ),
-        ("bot", {"event": "bot", "data": {"custom": CLARIFY}}),
+        UserUttered("white fingers", parse_data={"intent": {}, "entities": []}),
+        BotUttered("Do you mean one of these?", {"buttons": [{"title": "What helps?", "payload": "/ask"}]}),
+        BotUttered(None, {"custom": CLARIFY}),
     ]
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
-                "timestamp REAL, data TEXT)"
-            )
-        )
-        for type_name, data in events:
-            connection.execute(
-                sa.text("INSERT INTO events (sender_id, type_name, data) VALUES ('s', :t, :d)"),
-                {"t": type_name, "d": json.dumps(data)},
-            )
-    engine.dispose()
+    store = PreparedSQLTrackerStore.from_url(url)  # as the Rasa server keeps a conversation
+    asyncio.run(store.save(DialogueStateTracker.from_events("s", events)))
+    store.engine.dispose()
     turn = record_script(url, "s")["turns"][0]
     assert turn == {
         "user": "white fingers",

@@ -1,43 +1,33 @@
-"""Unanswered questions are read from the tracker store, go with their conversation, and
-are grouped by the terms they name."""
+"""Unanswered questions are read from the replies the tracker store keeps, go with their
+conversation, and are grouped by the terms they name."""
 
-import json
+import asyncio
 
-import sqlalchemy as sa
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.records.conversations import forget
+from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.unanswered import Unanswered, group_by_terms, report_lines, unanswered_questions
 
 
 def tracker_db(tmp_path, conversations):
-    """A tracker store `events` table with (sender, [(user text, reply contract), ...]); a user
-    text may be (text, [(entity, value), ...]): the entities the NLU step stored with it."""
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
-                "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
-            )
-        )
-        clock = 1.0
-        for sender, turns in conversations:
-            for asked, contract in turns:
-                text, entities = asked if isinstance(asked, tuple) else (asked, [])
-                parse_data = {"entities": [{"entity": e, "value": v} for e, v in entities]}
-                clock += 1
-                user = {"event": "user", "text": text, "timestamp": clock, "parse_data": parse_data}
-                for kind, data in (
-                    ("user", user),
-                    ("bot", {"event": "bot", "text": "reply", "data": {"custom": contract}}),
-                ):
-                    connection.execute(
-                        sa.text(
-                            "INSERT INTO events (sender_id, type_name, timestamp, data) " "VALUES (:s, :t, :ts, :d)"
-                        ),
-                        {"s": sender, "t": kind, "ts": clock, "d": json.dumps(data)},
-                    )
-    return engine
+    """The tracker store, with (sender, [(user text, reply contract), ...]) saved through it; a
+    user text may be (text, [(entity, value), ...]): the entities the NLU step found in it."""
+    store = PreparedSQLTrackerStore.from_url(f"sqlite:///{tmp_path / 'tracker.db'}")
+    clock = 1.0
+    for sender, turns in conversations:
+        events = []
+        for asked, contract in turns:
+            text, entities = asked if isinstance(asked, tuple) else (asked, [])
+            clock += 1
+            parse_data = {"intent": {}, "entities": [{"entity": e, "value": v} for e, v in entities]}
+            events += [
+                UserUttered(text, parse_data=parse_data, timestamp=clock),
+                BotUttered("reply", {"custom": contract}, timestamp=clock),
+                ActionExecuted("action_listen", timestamp=clock),
+            ]
+        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+    return store
 
 
 NOT_COVERED = {"kind": "out_of_scope", "content_id": "out_of_scope.not_covered"}
@@ -47,7 +37,7 @@ ANSWER = {"kind": "answer", "content_id": "skin.calcinosis_treatments"}
 
 
 def test_only_unanswered_questions_are_listed_and_forget_me_removes_them(tmp_path):
-    engine = tracker_db(
+    store = tracker_db(
         tmp_path,
         [
             ("a", [("what helps calcinosis", ANSWER), ("does reflux medicine hurt my teeth", NOT_COVERED)]),
@@ -61,14 +51,14 @@ def test_only_unanswered_questions_are_listed_and_forget_me_removes_them(tmp_pat
             ),
         ],
     )
-    found = unanswered_questions(engine)
+    found = unanswered_questions(store.engine)
     assert [(q.sender_id, q.text, q.content_id) for q in found] == [
         ("a", "does reflux medicine hurt my teeth", "out_of_scope.not_covered"),
         ("b", "asdfgh", "out_of_scope.not_understood"),
         ("b", "best diet for reflux", "out_of_scope.diet"),
     ]
-    forget(engine, "a")
-    assert [q.sender_id for q in unanswered_questions(engine)] == ["b", "b"]
+    store.forget(["a"])
+    assert [q.sender_id for q in unanswered_questions(store.engine)] == ["b", "b"]
 
 
 def test_each_question_stands_once_under_its_most_specific_term():
@@ -98,7 +88,7 @@ def test_each_question_stands_once_under_its_most_specific_term():
 
 
 def test_the_terms_come_from_the_entities_stored_with_each_message(tmp_path):
-    engine = tracker_db(
+    store = tracker_db(
         tmp_path,
         [
             (
@@ -113,7 +103,7 @@ def test_the_terms_come_from_the_entities_stored_with_each_message(tmp_path):
             ("b", [("is my next holiday safe", NOT_COVERED)]),
         ],
     )
-    found = unanswered_questions(engine)
+    found = unanswered_questions(store.engine)
     assert [q.concepts for q in found] == [("rituximab",), ()]
     assert [(g.label, len(g.questions)) for g in group_by_terms(found)] == [("rituximab (named)", 1), ("holiday", 1)]
     # questions stored without entities: the concepts `concepts_of` finds
