@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from bot.records.conversations import TRACKER_STORE_TYPE
 
 LOCK_KEY_PREFIX = "sscbot"
+LOCK_STORE_TYPE = "bot.rasa_plugins.lock_store.LeasedRedisLockStore"
 
 
 def tracker_store(postgres_url: str) -> Dict[str, Any]:
@@ -31,12 +32,12 @@ def tracker_store(postgres_url: str) -> Dict[str, Any]:
 
 
 def lock_store(redis_url: str) -> Dict[str, Any]:
-    """Rasa's Redis lock store on this Redis (database number from the URL's path)."""
+    """Our Redis lock store (Rasa's, with leases) on this Redis (database number from the URL's path)."""
     parts = urlsplit(redis_url)
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError(f"SSCBOT_REDIS_URL must be a redis:// URL, not {redis_url!r}")
     store: Dict[str, Any] = {
-        "type": "redis",
+        "type": LOCK_STORE_TYPE,
         "url": parts.hostname or "127.0.0.1",
         "port": parts.port or 6379,
         "db": int(parts.path.strip("/") or 1),

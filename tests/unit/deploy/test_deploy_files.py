@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from bot.records.conversations import TRACKER_STORE_TYPE
+from bot.run.stores import LOCK_STORE_TYPE
 from bot.settings import PROJECT_DIR
 
 DEPLOY = PROJECT_DIR / "deploy"
@@ -195,7 +196,7 @@ def test_the_stores_and_the_channel_are_ours():
     compose_endpoints = yaml.safe_load((DEPLOY / "compose" / "endpoints.yml").read_text(encoding="utf-8"))
     credentials = yaml.safe_load((PROJECT_DIR / "credentials.yml").read_text(encoding="utf-8"))
     assert rasa["endpoints"]["trackerStore"]["type"] == compose_endpoints["tracker_store"]["type"] == TRACKER_STORE_TYPE
-    assert rasa["endpoints"]["lockStore"]["type"] == compose_endpoints["lock_store"]["type"] == "redis"
+    assert rasa["endpoints"]["lockStore"]["type"] == compose_endpoints["lock_store"]["type"] == LOCK_STORE_TYPE
     assert list(rasa["credentials"]["additionalChannelCredentials"]) == list(credentials)
     assert rasa["enableAPI"] is False and "*" not in rasa["cors"]
 
