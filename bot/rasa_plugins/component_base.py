@@ -1,8 +1,4 @@
-"""Shared base of the project's Rasa NLU components.
-
-Rasa imports this module whenever it reads config.yml (to train, test, chat or serve),
-before it decides what to restore from its training cache: importing it applies the
-patches to Rasa's code (bot.rasa_plugins.patches), so every mode runs the same code."""
+"""Shared base of the project's Rasa NLU components."""
 
 from __future__ import annotations
 
@@ -11,10 +7,6 @@ from typing import Any, Dict
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-
-from bot.rasa_plugins import patches
-
-patches.apply()
 
 
 class UntrainedComponent(GraphComponent):
