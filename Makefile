@@ -7,7 +7,8 @@ SHELL := /bin/bash
 VENV      := .venv
 BIN       := $(VENV)/bin
 PY        := $(BIN)/python
-RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(BIN)/rasa
+# Rasa through the project's entry point: `rasa ...` with our patches applied first (bot/run/rasa_server.py).
+RASA      := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(PY) -m bot.run.rasa_server
 MODEL     := models/ssc.tar.gz
 CHROMIUM  := /usr/bin/chromium
 # Debian's PostgreSQL, Redis and nginx, for make cluster and its test (run as plain processes, not services).

@@ -53,7 +53,7 @@ from bot.language.encoder import encoding_ahead
 from bot.language.understanding import shared_understanding
 from bot.language.verdict import Verdict
 from bot.names import URGENT_ITEM, VERDICT, WELCOME
-from bot.rasa_plugins import patches, sanic_errors
+from bot.rasa_plugins import sanic_errors
 from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.ratings import FeedbackStore
 from bot.records.staff_copies import StaffCopies
@@ -61,7 +61,6 @@ from bot.safety.forget_request import is_plain_forget
 from bot.safety.incoming import BadRequest, Incoming, parse_body
 from bot.safety.redaction import redact
 
-patches.apply()  # the server loads the channel before the model: Rasa is patched before anything runs
 logger = logging.getLogger(__name__)
 
 EMPTY, TOO_LONG, TRY_AGAIN = "out_of_scope.empty_message", "out_of_scope.too_long", "out_of_scope.try_again"

@@ -1,8 +1,4 @@
-"""Shared base of the project's Rasa NLU components that read `content/`.
-
-Rasa imports this module whenever it reads config.yml (to train, test, chat or serve),
-before it decides what to restore from its training cache: importing it applies the
-patches to Rasa's code (bot.rasa_plugins.patches), so every mode runs the same code."""
+"""Shared base of the project's Rasa NLU components that read `content/`."""
 
 from __future__ import annotations
 
@@ -17,9 +13,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
 from bot.content import model_parts
-from bot.rasa_plugins import patches
-
-patches.apply()
 
 
 class ContentMismatch(RasaException):

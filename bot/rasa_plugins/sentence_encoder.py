@@ -21,7 +21,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language.encoder import MODEL, encoding_ahead
-from bot.rasa_plugins import component_base  # noqa: F401  (applies the patches to Rasa)
 
 MODEL_SHA256 = "model_sha256"
 

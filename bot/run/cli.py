@@ -265,12 +265,15 @@ def _shell(args: argparse.Namespace) -> int:
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    """PostgreSQL, Redis, nginx, N Rasa servers and N action servers, and the widget; Ctrl-C stops all."""
+    """PostgreSQL, Redis, nginx, N Rasa servers and N action servers (started again when they exit),
+    the widget server and the staff console; Ctrl-C stops all."""
     if _model_missing(args.model):
         return 2
     folder = settings.PROJECT_DIR / "var" / "cluster"
     cluster = Cluster(
-        ClusterConfig(folder, "cluster", args.replicas, args.port, args.action_port, args.web_port, args.model)
+        ClusterConfig(
+            folder, "cluster", args.replicas, args.port, args.action_port, args.web_port, args.staff_port, args.model
+        )
     )
     _stop_on_signals()
     try:
@@ -279,9 +282,11 @@ def _cluster(args: argparse.Namespace) -> int:
         print(
             f"\nThe assistant is ready: {args.replicas} Rasa servers and {args.replicas} action servers behind nginx.\n"
             f"  Chat widget:        http://localhost:{args.web_port}/\n"
+            f"  Staff console:      http://localhost:{args.staff_port}/staff/ (this machine only)\n"
             f"  REST webhook:       {cluster.rasa_url}/webhooks/rest/webhook (nginx)\n"
             f"  PostgreSQL, Redis:  {cluster.postgres.url.split('@')[1]}, {cluster.redis.url}\n"
             f"  Logs:               {folder / 'logs'}\n"
+            "A Rasa or action server that exits is started again.\n"
             "Press Ctrl-C to stop all of it.\n",
             flush=True,
         )
@@ -378,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--port", type=int, default=5005, help="nginx in front of the Rasa servers (default 5005)")
     cluster.add_argument("--action-port", type=int, default=5055, help="nginx in front of the action servers")
     cluster.add_argument("--web-port", type=int, default=8080, help="chat widget port (default 8080)")
+    cluster.add_argument("--staff-port", type=int, default=8081, help="staff console port (default 8081)")
     cluster.add_argument("--model", type=Path, default=settings.PROJECT_DIR / "models" / "ssc.tar.gz")
     cluster.set_defaults(handler=_cluster)
 

@@ -2,10 +2,12 @@
 `sscbot cluster` (`make cluster`) and the cluster test.
 
     widget server ──> nginx :5005 ──> Rasa server 1..N ──> nginx :5055 ──> action server 1..N
-                                         │   PostgreSQL: conversations, content, ratings
-                                         └── Redis: the per-conversation lock
+    staff console ──┘                    │   PostgreSQL: conversations, content, ratings
+                                         └── Redis: the per-conversation lock (leases)
 
-The content is loaded once, by the explicit step, before any replica starts.
+The content is loaded once, by the explicit step, before any replica starts. A Rasa or
+action server that exits is started again (bot.run.supervisor); meanwhile nginx passes
+its requests to the others (bot.run.services.nginx_config).
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.run.launcher import HOST, Assistant, AssistantConfig, free_port, make_private
-from bot.run.services import Nginx, Postgres, Redis
+from bot.run.services import Nginx, Postgres, Redis, Upstream
+from bot.run.supervisor import Supervisor
 from bot.settings import PROJECT_DIR
 
-# Rasa's per-conversation lock outlives a killed replica by this long (Rasa's default 60 s):
-# above the longest turn (the action server's 20 s limit), so two turns never overlap.
-LOCK_LIFETIME_S = 30
+WEBHOOK_MAX_BODY = "64k"
+ACTIONS_MAX_BODY = "100m"  # the action server's own limit (Sanic's default)
 
 
 @dataclass
@@ -33,11 +35,12 @@ class ClusterConfig:
     rasa_port: int = 5005  # nginx, in front of the Rasa servers
     action_port: int = 5055  # nginx, in front of the action servers
     web_port: int = 8080
+    staff_port: int = 8081
     model: Path = PROJECT_DIR / "models" / "ssc.tar.gz"
 
     @classmethod
     def private(cls, folder: Path, name: str, replicas: int = 2) -> ClusterConfig:
-        return cls(folder, name, replicas, free_port(), free_port(), free_port())
+        return cls(folder, name, replicas, free_port(), free_port(), free_port(), free_port())
 
 
 class Cluster:
@@ -47,8 +50,9 @@ class Cluster:
         self.postgres = Postgres(config.name, free_port(), logs / "postgresql.log")
         self.redis = Redis(free_port(), logs / "redis.log")
         self.replicas: List[Assistant] = []
-        self.web: Optional[Assistant] = None
+        self.web: Optional[Assistant] = None  # the widget server and the staff console
         self.nginx: Optional[Nginx] = None
+        self.supervisor: Optional[Supervisor] = None
 
     def __enter__(self) -> Cluster:
         self.start()
@@ -66,7 +70,6 @@ class Cluster:
             "SSCBOT_FEEDBACK_DATABASE_URL": self.postgres.url,
             "SSCBOT_REDIS_URL": self.redis.url,
             "SSCBOT_CONVERSATION_KEY_FILE": str(self.config.folder / "conversation.key"),
-            "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
         }
 
     def replica_config(self, index: int) -> AssistantConfig:
@@ -75,6 +78,7 @@ class Cluster:
             rasa_port=free_port(),
             action_port=free_port(),
             web_port=self.config.web_port,
+            staff_port=self.config.staff_port,
             model=self.config.model,
             runtime_dir=folder / "run",
             log_dir=folder / "logs" / f"replica-{index}",
@@ -83,7 +87,8 @@ class Cluster:
         )
 
     def start(self) -> None:
-        """The stores, the content (once), the action servers, nginx, the Rasa servers, the widget."""
+        """The stores, the content (once), the action servers, nginx, the Rasa servers (from then
+        on started again when they exit), the widget server and the staff console."""
         try:
             make_private([self.config.folder])
             self.postgres.start()
@@ -97,17 +102,20 @@ class Cluster:
             self.nginx = Nginx(
                 self.config.folder / "nginx",
                 {
-                    self.config.rasa_port: [r.config.rasa_port for r in self.replicas],
-                    self.config.action_port: [r.config.action_port for r in self.replicas],
+                    self.config.rasa_port: Upstream([r.config.rasa_port for r in self.replicas], WEBHOOK_MAX_BODY),
+                    # Rasa sends the action server the conversation's whole session
+                    self.config.action_port: Upstream([r.config.action_port for r in self.replicas], ACTIONS_MAX_BODY),
                 },
                 self.config.folder / "logs" / "nginx.log",
             )
             self.nginx.start()
             for replica in self.replicas:
                 replica.start_only("rasa")
+            self.supervisor = Supervisor(self.replicas)
+            self.supervisor.start()
             front = dataclasses.replace(self.replica_config(0), rasa_port=self.config.rasa_port)
             self.web = Assistant(dataclasses.replace(front, log_dir=self.config.folder / "logs" / "front"))
-            self.web.start_web()
+            self.web.start_only("web", "staff")
         except BaseException:
             self.stop()
             raise
@@ -120,9 +128,15 @@ class Cluster:
     def web_url(self) -> str:
         return f"http://{HOST}:{self.config.web_port}"
 
+    @property
+    def staff_url(self) -> str:
+        return f"http://{HOST}:{self.config.staff_port}"
+
     def stop(self, remove_data: bool = False) -> None:
         """Everything stopped, the widget first and the stores last; with `remove_data` the
         PostgreSQL data folder is deleted too."""
+        if self.supervisor is not None:
+            self.supervisor.stop()
         for assistant in [self.web, *self.replicas]:
             if assistant is not None:
                 assistant.stop()

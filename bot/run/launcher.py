@@ -126,16 +126,24 @@ class Assistant:
 
     def start_only(self, *names: str) -> None:
         """Start these servers ("actions", "rasa", "web", "staff") at once; all stopped if one fails."""
-        makers = {"actions": self._actions, "rasa": self._rasa, "web": self._web, "staff": self._staff}
         try:
-            servers = [makers[name]() for name in names]
+            servers = [self._server(name) for name in names]
             for server in servers:
                 self._spawn(server)
             for server in servers:
-                self._wait_ready(server)
+                self.wait_ready(server)
         except BaseException:
             self.stop()
             raise
+
+    def spawn(self, name: str) -> Server:
+        """Start this server (again, after it exited) and return at once: then `wait_ready`."""
+        server = self._server(name)
+        self._spawn(server)
+        return server
+
+    def _server(self, name: str) -> Server:
+        return {"actions": self._actions, "rasa": self._rasa, "web": self._web, "staff": self._staff}[name]()
 
     def start_actions(self) -> None:
         if not self.content_loaded:
@@ -267,7 +275,7 @@ class Assistant:
 
     def _start(self, server: Server) -> None:
         self._spawn(server)
-        self._wait_ready(server)
+        self.wait_ready(server)
 
     def _spawn(self, server: Server) -> None:
         output = None
@@ -283,7 +291,7 @@ class Assistant:
             start_new_session=True,
         )
 
-    def _wait_ready(self, server: Server) -> None:
+    def wait_ready(self, server: Server) -> None:
         name, url = server.name, server.ready_url
         deadline = time.monotonic() + READY_TIMEOUT_S
         process = self.processes[name]

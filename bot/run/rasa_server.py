@@ -1,4 +1,7 @@
-"""The Rasa server: `python -m bot.run.rasa_server run ...` is `python -m rasa run ...`, started sooner.
+"""The Rasa command with our patches: `python -m bot.run.rasa_server ARGS` is `rasa ARGS`
+(`train`, `test`, `shell`, `run` ...) on Rasa patched first (bot.rasa_plugins.patches).
+Every way the project runs Rasa goes through it: the Makefile's `rasa` targets, `sscbot
+run`, `shell` and `cluster`, the benchmark, the NLU cross-validation and the tests.
 
 When first imported, skops (which loads the trained intent classifier) works out
 which types it trusts by looking for each of about 750 types in every loaded
@@ -30,6 +33,7 @@ import skops.io  # noqa: F401  (before Rasa: see above)
 from bot import settings
 from bot.access.exposure import require_secrets
 from bot.content import model_parts
+from bot.rasa_plugins import patches
 from bot.run.stores import endpoint_variables
 
 RASA_DEFAULT_INTERFACE = "0.0.0.0"
@@ -65,20 +69,32 @@ def refusal(argv: List[str]) -> Optional[str]:
     return model_parts.mismatch(model_parts.archive_digest(model), settings.content_dir(), f"The trained model {model}")
 
 
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["run"]:
+def patch_rasa() -> None:
+    """The patches applied, and said so (on stderr: Rasa's logging is not set up yet)."""
+    print(f"Rasa {patches.PINNED_RASA} patches active: {', '.join(patches.apply())}", file=sys.stderr, flush=True)
+
+
+def main(argv: List[str]) -> None:
+    """`rasa` with `argv` (without the program name), patched."""
+    if argv[:1] == ["run"]:
         try:
-            require_secrets(interface(sys.argv[2:]), ["SSCBOT_WEBHOOK_TOKEN"])
+            require_secrets(interface(argv[1:]), ["SSCBOT_WEBHOOK_TOKEN"])
         except ValueError as error:
             sys.exit(f"Cannot start the Rasa server: {error}")
-        sys.argv[2:] = with_response_timeout(sys.argv[2:])
-        os.environ["SANIC_RESPONSE_TIMEOUT"] = str(option(sys.argv[2:], (RESPONSE_TIMEOUT,)))
-    if sys.argv[1:2] in (["run"], ["shell"]):
-        problem = refusal(sys.argv[2:])
+        argv = [argv[0], *with_response_timeout(argv[1:])]
+        os.environ["SANIC_RESPONSE_TIMEOUT"] = str(option(argv[1:], (RESPONSE_TIMEOUT,)))
+    if argv[:1] in (["run"], ["shell"]):
+        problem = refusal(argv[1:])
         if problem:
             sys.exit(f"Cannot start the Rasa server: {problem}")
     try:
         os.environ.update(endpoint_variables(os.environ))
     except ValueError as error:
         sys.exit(f"Cannot start the Rasa server: {error}")
+    patch_rasa()
+    sys.argv = ["rasa", *argv]
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

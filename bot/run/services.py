@@ -19,7 +19,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, NamedTuple, Optional, Sequence
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
@@ -172,10 +172,15 @@ class Redis(Service):
         self._run([binary, "--port", str(self.port), "--bind", HOST, "--save", "", "--appendonly", "no"])
 
 
-class Nginx(Service):
-    """nginx balancing `upstreams` (listen port: backend ports), as one process."""
+class Upstream(NamedTuple):
+    backends: List[int]  # their ports
+    max_body: str  # nginx's client_max_body_size
 
-    def __init__(self, folder: Path, upstreams: dict, log: Path):
+
+class Nginx(Service):
+    """nginx balancing `upstreams` (by the port it listens on), as one process."""
+
+    def __init__(self, folder: Path, upstreams: Dict[int, Upstream], log: Path):
         super().__init__("nginx", next(iter(upstreams)), log)
         self.folder, self.upstreams = folder, upstreams
 
@@ -189,19 +194,21 @@ class Nginx(Service):
             wait_for_port(port, self.process, self.name, self.log)  # type: ignore[arg-type]
 
 
-def nginx_config(folder: Path, upstreams: dict) -> str:
-    """Round robin over each group of backends; a backend that refuses connections is skipped
-    (a request already sent is not retried: a message is not processed twice)."""
+def nginx_config(folder: Path, upstreams: Dict[int, Upstream]) -> str:
+    """Round robin over each group of backends. A request that could not reach one (refused,
+    cut off by its death, no answer in time) goes to the next: POSTs too (`non_idempotent`),
+    which is safe because a message sent again with its id is handled once (the channel)."""
     servers = []
-    for listen, backends in upstreams.items():
+    for listen, (backends, max_body) in upstreams.items():
         name = f"group_{listen}"
         members = "".join(f"    server {HOST}:{port} max_fails=1 fail_timeout=2s;\n" for port in backends)
         servers.append(
             f"  upstream {name} {{\n{members}    keepalive 32;\n  }}\n"
-            f"  server {{\n    listen {HOST}:{listen};\n    client_max_body_size 64k;\n"
+            f"  server {{\n    listen {HOST}:{listen};\n    client_max_body_size {max_body};\n"
             f"    location / {{\n      proxy_pass http://{name};\n      proxy_http_version 1.1;\n"
             '      proxy_set_header Connection "";\n      proxy_set_header X-Forwarded-For $remote_addr;\n'
-            "      proxy_next_upstream error timeout;\n      proxy_read_timeout 120s;\n"
+            "      proxy_next_upstream error timeout non_idempotent;\n      proxy_connect_timeout 2s;\n"
+            "      proxy_read_timeout 120s;\n"
             "      add_header X-Upstream $upstream_addr always;\n    }\n  }\n"
         )
     kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

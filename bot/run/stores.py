@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from bot.settings import Settings
 
 LOCK_KEY_PREFIX = "sscbot"  # endpoints.yml's lock_store.key_prefix
+LOCK_STORE_TYPE = "bot.rasa_plugins.lock_store.LeasedRedisLockStore"  # Rasa's Redis lock store, with leases
 
 
 def endpoint_variables(environ: Mapping[str, str]) -> Dict[str, str]:
@@ -25,13 +26,13 @@ def endpoint_variables(environ: Mapping[str, str]) -> Dict[str, str]:
 
 
 def _lock_store(redis_url: str) -> Dict[str, str]:
-    """Rasa's Redis lock store on this Redis (database number from the URL's path), or its
-    in-process one. Rasa reads every value as text: an empty one is false or none."""
+    """Our Redis lock store (Rasa's, with leases) on this Redis (database number from the URL's
+    path), or Rasa's in-process one. Rasa reads every value as text: an empty one is false or none."""
     if not redis_url:
         return {name: "" for name in _LOCK_VARIABLES} | {"SSCBOT_LOCK_STORE": "in_memory"}
     parts = urlsplit(redis_url)  # a redis:// or rediss:// URL (Settings)
     return {
-        "SSCBOT_LOCK_STORE": "redis",
+        "SSCBOT_LOCK_STORE": LOCK_STORE_TYPE,
         "SSCBOT_LOCK_HOST": parts.hostname or "127.0.0.1",
         "SSCBOT_LOCK_PORT": str(parts.port or 6379),
         "SSCBOT_LOCK_DB": parts.path.strip("/") or "1",

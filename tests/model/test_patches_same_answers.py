@@ -1,5 +1,5 @@
 """The patches (bot.rasa_plugins.patches) change how fast Rasa works, never what it answers,
-and training runs them too."""
+and training runs them too (through the entry point, bot.run.rasa_server)."""
 
 import json
 import os
@@ -10,16 +10,14 @@ from bot.settings import PROJECT_DIR
 from tests.unit.rasa_plugins.test_patches import ALL
 
 # Loads the trained model and prints, as JSON, its NLU result for every training
-# example and its next-action prediction after a few of them. Loading the model applies
-# the patches (our components do); "plain" stops that, "patched" also imports what our
-# Rasa server imports first (bot.run.rasa_server: skops before Rasa).
+# example and its next-action prediction after a few of them: "plain" on Rasa as it is,
+# "patched" as the entry point runs it (bot.run.rasa_server: skops first, then the patches).
 UNDERSTAND = r"""
 import asyncio, json, sys
 import bot.rasa_plugins.patches as patches
 if sys.argv[1] == "patched":
-    import bot.run.rasa_server
-else:
-    patches.apply = lambda: []
+    from bot.run.rasa_server import patch_rasa
+    patch_rasa()
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.nlu.training_data.loading import load_data
@@ -77,8 +75,8 @@ def understand(tmp_path, *variants):
 
 
 def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes(tmp_path):
-    """The graph runner without dask, the classifier's sentence features and skops
-    imported first give Rasa's results to the last digit, for every training example."""
+    """The graph runner without dask, the other patches and skops imported first give
+    Rasa's results to the last digit, for every training example."""
     plain, patched = understand(tmp_path, "plain", "patched")
     assert plain.pop("patches") == [] and patched.pop("patches") == ALL
     assert len(patched["parsed"]) > 400 and len(patched["predicted"]) > 15
@@ -87,7 +85,7 @@ def test_the_trained_model_understands_and_predicts_exactly_as_without_the_fixes
 
 
 def test_training_runs_the_patched_rasa(tmp_path):
-    """`rasa train nlu` with our pipeline, on a few examples: our components apply the patches."""
+    """`rasa train nlu` through the entry point with our pipeline, on a few examples: patched."""
     nlu = tmp_path / "nlu.yml"
     nlu.write_text(
         'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi there\n'
@@ -97,7 +95,7 @@ def test_training_runs_the_patched_rasa(tmp_path):
         [
             sys.executable,
             "-m",
-            "rasa",
+            "bot.run.rasa_server",
             "train",
             "nlu",
             "--config",

@@ -2,7 +2,8 @@
 every action server reply: that checks Rasa's schema against the JSON Schema
 meta-schema each time. The validator is now built once, with the same checks and the
 same error message. Gain: about 0.8 ms of the Rasa server's CPU per message (half of
-the action server call, py-spy, issue #7)."""
+the action server call, py-spy, issue #7); in a focused timing (#23, a busy machine)
+0.86 calls per message, 29.7 to 0.81 ms each."""
 
 from typing import Any, Dict
 

@@ -3,7 +3,8 @@ prediction. Rasa worked out the nodes a target needs anew each time (a recursive
 that deep-copies the graph schema) and handed them to dask's scheduler. The order is
 now worked out once per target list and the nodes are called in it, one after the
 other, in the same thread, as dask's synchronous scheduler did: the same inputs, node
-calls, results and errors. Gain: 2.1 ms and dask's 1 ms per message (issue #7)."""
+calls, results and errors. Gain: 2.1 ms and dask's 1 ms per message (issue #7); in a
+focused timing (#23) 3 runs per message, 10.1 to 8.6 ms each."""
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 

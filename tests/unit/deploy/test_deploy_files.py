@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from bot.records.conversations import TRACKER_STORE_TYPE
+from bot.run.stores import LOCK_STORE_TYPE, endpoint_variables
 from bot.settings import PROJECT_DIR
 
 DEPLOY = PROJECT_DIR / "deploy"
@@ -197,6 +198,8 @@ def test_the_stores_and_the_channel_are_ours():
     credentials = yaml.safe_load((PROJECT_DIR / "credentials.yml").read_text(encoding="utf-8"))
     assert endpoints["tracker_store"]["type"] == TRACKER_STORE_TYPE
     assert not rasa["endpoints"]["trackerStore"]["enabled"] and not rasa["endpoints"]["lockStore"]["enabled"]
+    leased = endpoint_variables({"SSCBOT_REDIS_URL": "redis://redis:6379/1"})  # as compose and Helm set it
+    assert endpoints["lock_store"]["type"] == "${SSCBOT_LOCK_STORE}" and leased["SSCBOT_LOCK_STORE"] == LOCK_STORE_TYPE
     assert list(rasa["credentials"]["additionalChannelCredentials"]) == list(credentials)
     assert rasa["enableAPI"] is False and "*" not in rasa["cors"]
 

@@ -1,5 +1,5 @@
-"""Each patch to Rasa (bot.rasa_plugins.patches) keeps Rasa's behaviour, is applied in
-every mode that loads our pipeline, and refuses an unexpected Rasa."""
+"""Each patch to Rasa (bot.rasa_plugins.patches) keeps Rasa's behaviour, and `apply()`
+refuses an unexpected Rasa."""
 
 import gc
 
@@ -7,18 +7,14 @@ import jsonschema
 import pytest
 import rasa
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.domain import Domain
 
 from bot.rasa_plugins import patches
 from bot.rasa_plugins.channel import freeze_loaded_objects
-from bot.settings import PROJECT_DIR
 
 ALL = [
     "action_reply_validation",
     "event_lookup",
     "graph_runner",
-    "classifier_input",
-    "empty_domain",
     "action_timeout",
     "request_timeout",
 ]
@@ -61,11 +57,6 @@ def test_action_replies_get_rasas_verdict(result):
             RemoteAction("action_x", None)._validate_action_result(result)
         assert raised.value.message.startswith(expected)
         assert "Failed to validate Action server response" in raised.value.message
-
-
-def test_only_an_empty_domain_is_empty():
-    assert Domain.empty().is_empty()
-    assert not Domain.load(PROJECT_DIR / "domain.yml").is_empty()
 
 
 def test_objects_alive_after_start_are_frozen_out_of_collections():

@@ -4,7 +4,7 @@ server's entry point sets from the settings (bot.run.stores)."""
 import pytest
 from rasa.core.utils import AvailableEndpoints
 
-from bot.run.stores import endpoint_variables
+from bot.run.stores import LOCK_STORE_TYPE, endpoint_variables
 from bot.settings import PROJECT_DIR
 
 
@@ -35,7 +35,7 @@ def test_replicas_share_postgresql_and_redis_from_their_two_urls(monkeypatch):
     )
     assert read.action.url == "http://actions:5055/webhook"
     assert read.tracker_store.url == "postgresql://sscbot:pw@db:5432/sscbot"
-    assert read.lock_store.type == "redis" and read.lock_store.url == "cache"
+    assert read.lock_store.type == LOCK_STORE_TYPE and read.lock_store.url == "cache"
     assert read.lock_store.kwargs == {
         "port": "6380",
         "db": "2",
