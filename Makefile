@@ -22,7 +22,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/nul
 NLU_FOLDS ?= 3
 NLU_MIN_INTENT_F1 ?= 0.80
 NLU_MIN_ENTITY_F1 ?= 0.90
-ITEM_MIN_TOP1 ?= 0.68
+ITEM_MIN_TOP1 ?= 0.72
 ITEM_MIN_TOP3 ?= 0.90
 
 .PHONY: help install train run shell test lint test-unit test-system validate test-stories test-nlu content-check content-report feedback-report gaps-report eval chromium cluster-packages cluster dialogues loadtest purge audit bench bench-cluster lock clean
