@@ -29,6 +29,7 @@ question about something the article covers is never answered "not covered". In 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -87,15 +88,15 @@ class Reading:
     asked: Optional[str]  # the item whose `asked_as` phrase the question uses
     best_item: Optional[str]  # the item ranker's first
 
-    @property
+    @functools.cached_property
     def entity_types(self) -> set:
         return {e.get("entity") for e in self.entities}
 
-    @property
+    @functools.cached_property
     def names(self) -> List[Dict[str, Any]]:
         return [e for e in self.entities if e.get("entity") in NAMED_THINGS]
 
-    @property
+    @functools.cached_property
     def specific_names(self) -> List[Dict[str, Any]]:
         return [e for e in self.names if e.get("value") not in GENERAL_CONCEPTS]
 

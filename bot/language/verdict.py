@@ -21,7 +21,7 @@ as the named item.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from bot.language.item_ranking import NONE, Ranked
@@ -99,7 +99,7 @@ class Verdict:
     candidates: Tuple[Dict[str, Any], ...] = ()  # the item ranker's best items, {content_id, score}
 
     def as_dict(self) -> Dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}  # shallow: no deep copy a message
         return {**data, "options": list(self.options), "candidates": list(self.candidates)}
 
     @classmethod
