@@ -111,8 +111,9 @@ def shared_encoder() -> SentenceEncoder:
 class EncodingAhead:
     """Encodings started on a worker thread as soon as a message arrives (the REST channel),
     taken by the featurizer when Rasa's NLU gets to it: onnxruntime releases the GIL, so the
-    encoding runs beside the tracker's read and the other components instead of after them,
-    and off Sanic's event loop. A text nobody started is encoded where it is needed."""
+    encoding runs off Sanic's event loop (the channel awaits it before Rasa's NLU, which runs
+    on the loop) while other conversations go on. A text nobody started is encoded where it
+    is needed."""
 
     def __init__(self, encoder: SentenceEncoder, size: int = AHEAD) -> None:
         self.encoder = encoder
@@ -121,13 +122,14 @@ class EncodingAhead:
         self._started: OrderedDict[str, Future] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, text: str) -> None:
+    def start(self, text: str) -> Future:
+        """The encoding of `text`, started (once) on the worker thread."""
         with self._lock:
-            if text in self._started:
-                return
-            self._started[text] = self._worker.submit(self.encoder.encode, [text])
-            while len(self._started) > self.size:
-                self._started.popitem(last=False)
+            if text not in self._started:
+                self._started[text] = self._worker.submit(self.encoder.encode, [text])
+                while len(self._started) > self.size:
+                    self._started.popitem(last=False)
+            return self._started[text]
 
     def take(self, text: str) -> Optional[np.ndarray]:
         """The vector of `text` if its encoding was started (waiting for it to finish), else None."""

@@ -127,6 +127,7 @@ class PatientRestInput(RestInput):
         self.feedback = FeedbackStore(settings.feedback_database_url())
         self.copies = StaffCopies(settings.feedback_database_url())
         self.in_flight: Dict[str, int] = {}
+        self.open_requests = 0  # webhook requests being answered now
         self.understanding = shared_understanding()
         self.token = settings.webhook_token()
         self.guard: Guard = guard_from_settings("WEBHOOK", [settings.public_url()] if settings.public_url() else [])
@@ -150,6 +151,13 @@ class PatientRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            self.open_requests += 1
+            try:
+                return await answer(request)
+            finally:
+                self.open_requests -= 1
+
+        async def answer(request: Request) -> HTTPResponse:
             try:
                 incoming = self._admit(request)
             except Refused as refused:
@@ -161,15 +169,21 @@ class PatientRestInput(RestInput):
             if incoming.is_empty:
                 return response.json(self.replies.fallback(EMPTY, sender))
             text = self._redacted(text[: self.max_chars])
-            encoding_ahead().start(text)  # beside the other NLU components
-            try:
-                parsed = await agent.parse_message(text)
-            except Exception:
-                logger.exception("Could not read a message of conversation %s", sender)
-                return response.json(self.replies.fallback(TRY_AGAIN, sender))
-            if incoming.too_long(self.max_chars) or self.in_flight.get(sender, 0) >= MAX_IN_FLIGHT:
-                refusal = TOO_LONG if incoming.too_long(self.max_chars) else WAIT
-                return response.json(self._urgent(parsed, sender) or self.replies.fallback(refusal, sender))
+            encoding = encoding_ahead().start(text)  # beside the other NLU components
+            refusal = TOO_LONG if incoming.too_long(self.max_chars) else None
+            refusal = refusal or (WAIT if self.in_flight.get(sender, 0) >= MAX_IN_FLIGHT else None)
+            parsed: Optional[Dict[str, Any]] = None  # None: Rasa's processor reads the message in the turn
+            if refusal or self.open_requests > 1:
+                # Read here: a refusal needs the verdict; and with other requests open, the encoding is awaited
+                # off the event loop first, where Rasa's NLU (which runs on the loop) would wait for it.
+                try:
+                    await asyncio.wrap_future(encoding)
+                    parsed = await agent.parse_message(text)
+                except Exception:
+                    logger.exception("Could not read a message of conversation %s", sender)
+                    return response.json(self.replies.fallback(TRY_AGAIN, sender))
+            if refusal:
+                return response.json(self._urgent(parsed or {}, sender) or self.replies.fallback(refusal, sender))
             collector = CollectingOutputChannel()
             message = UserMessage(
                 text,
@@ -184,7 +198,10 @@ class PatientRestInput(RestInput):
             if incoming.message_id and store is not None:
                 handle = functools.partial(self._handle_once, agent, store)
             messages = await self._answer(handle, message, collector)
-            return response.json(messages or self._urgent(parsed, sender) or self.replies.fallback(TRY_AGAIN, sender))
+            if messages:
+                return response.json(messages)
+            parsed = parsed or await self._read_in_turn(agent, sender, text)
+            return response.json(self._urgent(parsed, sender) or self.replies.fallback(TRY_AGAIN, sender))
 
         return webhook
 
@@ -242,6 +259,20 @@ class PatientRestInput(RestInput):
             logger.info("A message of conversation %s came again: its stored replies were sent", message.sender_id)
             for reply in replies:
                 await message.output_channel.send_response(message.sender_id, reply)
+
+    @staticmethod
+    async def _read_in_turn(agent: Any, sender: str, text: str) -> Dict[str, Any]:
+        """The parse data of a turn that gave no reply: as the turn stored it, or read now if the
+        turn never got that far (the tracker store was down, or the turn is still running)."""
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+            latest = tracker.latest_message if tracker is not None else None
+            if latest is not None and latest.text == text and latest.parse_data.get(VERDICT):
+                return latest.parse_data
+            return await agent.parse_message(text)
+        except Exception:
+            logger.exception("Could not read a message of conversation %s", sender)
+            return {}
 
     def _turn_done(self, sender: str, turn: asyncio.Future) -> None:
         self._count(sender, -1)
