@@ -53,11 +53,11 @@ def cross_validate(
     base_vectors = encode([e.text for e in base])
     vectors = encode([q.text for q in scored])
     concepts = [concepts_of(q.text) for q in scored]
+    index = {q.text: n for n, q in enumerate(scored)}
     hits1 = hits3 = 0
     for fold in folds_of(len(scored), folds):
         inside = set(fold.tolist())
         learnt = real_examples([q for n, q in enumerate(scored) if n not in inside], items)
-        index = {q.text: n for n, q in enumerate(scored)}
         ranker = ItemRanker.train(
             np.vstack([base_vectors, vectors[[index[text] for text, _ in learnt]]]),
             [e.concepts for e in base] + [concepts[index[text]] for text, _ in learnt],

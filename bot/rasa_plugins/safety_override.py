@@ -36,7 +36,6 @@ from bot.content.repository import content
 from bot.language.detect import LANGUAGE
 from bot.language.intent_rules import (
     ANSWERING,
-    NAMED_THINGS,
     NO_ANSWER,
     SMALL_TALK_AFTER_ALL,
     IntentDecision,
@@ -84,14 +83,15 @@ class SafetyOverride(ContentCopyComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            decision = decide_intent(_reading(message))
+            reading = _reading(message)
+            decision = decide_intent(reading)
             if decision.language:
                 message.set(LANGUAGE, decision.language, add_to_output=True)
             if decision.rule == SMALL_TALK_AFTER_ALL:
                 message.set(ASKED_ITEM, None, add_to_output=True)
             if decision.intent is not None:
                 message.set(INTENT, {INTENT_NAME_KEY: decision.intent, "confidence": 1.0}, add_to_output=True)
-            verdict = self._verdict(message, (message.get(INTENT) or {}).get(INTENT_NAME_KEY), decision)
+            verdict = self._verdict(message, (message.get(INTENT) or {}).get(INTENT_NAME_KEY), decision, reading)
             routed = self._routed(verdict)
             if routed is not None:
                 message.set(INTENT, {INTENT_NAME_KEY: routed, "confidence": 1.0}, add_to_output=True)
@@ -116,13 +116,12 @@ class SafetyOverride(ContentCopyComponent):
             return None if verdict.intent in ANSWERING | {OUT_OF_SCOPE} else OUT_OF_SCOPE
         return None if verdict.intent in ANSWERING else DEFINITION
 
-    def _verdict(self, message: Message, intent: Optional[str], decision: IntentDecision) -> Verdict:
+    def _verdict(self, message: Message, intent: Optional[str], decision: IntentDecision, reading: Reading) -> Verdict:
         """The one decision about the message (bot.names.VERDICT): which rule decided, and the
-        item to answer with or the items to offer (bot.language.verdict)."""
-        text = message.get(TEXT) or ""
-        entities = message.get(ENTITIES) or []
+        item to answer with or the items to offer (bot.language.verdict). `reading`: the message
+        as the intent's rules read it (its text, entities and question do not change)."""
+        text, entities, question = reading.text, reading.entities, reading.question
         flag = next((e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG), None)
-        question = _question(message)
         decided = functools.partial(
             Verdict,
             intent_rule=decision.rule,
@@ -145,17 +144,14 @@ class SafetyOverride(ContentCopyComponent):
         asked = message.get(ASKED_ITEM)
         if asked == PREGNANCY_ITEM:
             return decided(rule="pregnancy", item=asked)
-        focus = message.get(FOCUS) or {}
         named = {
             e[ENTITY_ATTRIBUTE_TYPE]: str(e.get(ENTITY_ATTRIBUTE_VALUE))
-            for e in reversed(entities)
-            if e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS
-            and focus.get("start", 0) <= e.get("start", 0) < focus.get("end", len(text))
+            for e in reversed(reading.names)
+            if reading.in_focus(e)
         }
         # A follow-up is short, and leans on what was said before ("and Raynaud's?") or names nothing of its
         # own ("what else can help?"); a story that ends in "what can I do about it?" carries its subject.
-        names_any = any(e.get(ENTITY_ATTRIBUTE_TYPE) in NAMED_THINGS for e in entities)
-        if reads_as_follow_up(text) and (intent == FOLLOW_UP or (refers_back(question) and not names_any)):
+        if reads_as_follow_up(text) and (intent == FOLLOW_UP or (refers_back(question) and not reading.names)):
             if intent in NO_ANSWER and asks_for_more(question):
                 message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP, "confidence": 1.0}, add_to_output=True)
             return decided(rule="follow_up")

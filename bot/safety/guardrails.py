@@ -32,6 +32,7 @@ CHANGE_WORDS = (
     r"come off|go off|get off|quit|miss|combine|mix|cut down)\b"
 )
 CHANGE_VERBS = r".{0,40}?" + CHANGE_WORDS
+CHANGE_BY_ME = re.compile(r"\bi\b.{0,20}" + CHANGE_WORDS, re.I)  # "I want to double it"
 CHANGE = re.compile(ASKED_BY_ME + CHANGE_VERBS, re.I)
 CHANGE_OF_MEDICINE = re.compile(ASKING_ME + CHANGE_VERBS, re.I)
 CHANGE_IF_MEDICINE = re.compile(
@@ -79,7 +80,7 @@ def _story(text: str) -> bool:
     return (
         len(spans) > 1
         and not any(is_question(text[start:end]) for start, end in spans)
-        and not re.search(r"\bi\b.{0,20}" + CHANGE_WORDS, text, re.I)  # "I want to double it"
+        and not CHANGE_BY_ME.search(text)
     )
 
 
