@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from bench import cluster, report
+from bench import cluster, commands, report
 from bench.bots import Ours, Starter, cold_start, cpu_seconds, create_starter, memory, train_ours
 from bench.load import Load, load_conversations
 from bot.run.launcher import StartError
@@ -157,6 +157,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "env": args.env,
         },
         "bots": bots,
+        "commands": commands.measure(),
     }
     results["ratios"] = report.ratios(results)
     results["targets"] = report.targets(results)

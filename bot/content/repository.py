@@ -1,7 +1,7 @@
 """The content as each process reads it: `content/` read and checked once (the items and
 settings, and the red-flag rules), shared by the NLU components, the REST channel, the
-actions, the CLI and the reports. Nothing is read at import. `library()` alone (what
-redaction and the staff console need) does not load spaCy: the red-flag rules do.
+actions, the CLI and the reports. Nothing is read at import, and nothing here loads spaCy:
+the red-flag rules are read and checked here, matched by bot.safety.red_flags.
 
 The content store (bot.content.store) is written only by `load_into_store`: the
 explicit load step of `sscbot content load`, of `sscbot run` and of the tests, before any
@@ -14,14 +14,12 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from bot import settings
 from bot.content.files import ContentLibrary, load_library
 from bot.content.store import ContentStore
-
-if TYPE_CHECKING:
-    from bot.safety.red_flags import RedFlagRules
+from bot.safety.red_flag_rules import RedFlagRules, load_red_flags
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,6 @@ def _library(content_dir: Path) -> ContentLibrary:
 
 @functools.cache
 def _read(content_dir: Path) -> Content:
-    from bot.safety.red_flags import load_red_flags  # spaCy: only where red flags are matched
-
     digest = hashlib.sha256()
     for path in sorted(content_dir.glob("*.yml")):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from bot.content.files import ContentItem
+from bot.language.text import GAP
 
 POSSESSIVES = {"'s", "’s", "'", "’"}
 OPTIONAL_NORMS = POSSESSIVES | {"-"}
@@ -143,7 +144,6 @@ def build_pipeline(terms: Iterable[Term], other_phrases: Iterable[str] = ()) -> 
     return nlp
 
 
-GAP = "..."  # in a phrase: up to MAX_GAP other words
 MAX_GAP = 3
 
 

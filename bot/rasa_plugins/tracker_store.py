@@ -13,10 +13,10 @@ is one sync of the log, still durable, instead of the rollback journal's several
 An in-memory SQLite database keeps Rasa's engine (one connection per thread).
 
 The replies given are kept beside the events, in the project's own table
-(bot.records.replies), written in the same transaction when a turn ends; the
-conversations stored before that table existed are copied into it once, by its schema
-step 0. Forgetting and purging conversations is done here too: no other code reads or
-deletes Rasa's `events` table.
+(bot.records.replies), written in the same transaction when a turn ends. Forgetting,
+purging and reading whole conversations is inherited from bot.records.tracker_records,
+which needs no Rasa (for `sscbot purge`): no other code reads or deletes Rasa's `events`
+table.
 
 Use it in endpoints.yml with Rasa's SQL settings:
     tracker_store:
@@ -30,8 +30,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import time
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
@@ -40,9 +39,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.rasa_plugins import patches
-from bot.records.conversations import checkpoint, erase, transaction
-from bot.records.replies import LISTEN, METADATA, REPLIES, SCHEMA_PART, SCHEMA_VERSION, replies_to, turn_rows
-from bot.records.schema import upgrade
+from bot.records.replies import REPLIES, turn_rows
+from bot.records.tracker_records import ConversationRecords
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +56,7 @@ def _latest_session(table: sa.Table) -> sa.sql.ColumnElement:
     return sa.and_(table.c.sender_id == sa.bindparam("sender"), sa.or_(table.c.timestamp >= start, start.is_(None)))
 
 
-class PreparedSQLTrackerStore(SQLTrackerStore):
+class PreparedSQLTrackerStore(SQLTrackerStore, ConversationRecords):
     """SQLTrackerStore whose retrieve and save run statements made once."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,19 +64,16 @@ class PreparedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         with self.session_scope():  # Rasa's check that a PostgreSQL schema it is told to use exists
             pass
-        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # set by Rasa's __init__
+        engine: sa.engine.Engine = self.engine  # set by Rasa's __init__
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             engine.dispose()
             self.engine = _pooled_sqlite(engine.url)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         table = self.SQLEvent.__table__
+        ConversationRecords.__init__(self, self.engine, table)
         self._latest = sa.select(table.c.data).where(_latest_session(table)).order_by(table.c.id)
-        self._everything = (
-            sa.select(table.c.data).where(table.c.sender_id == sa.bindparam("sender")).order_by(table.c.id)
-        )
         self._stored = sa.select(sa.func.count()).select_from(table).where(_latest_session(table))
         self._insert = table.insert()
-        upgrade(self.engine, SCHEMA_PART, SCHEMA_VERSION, METADATA, {0: self._copy_replies})
 
     @classmethod
     def from_url(cls, url: str) -> PreparedSQLTrackerStore:
@@ -120,67 +115,6 @@ class PreparedSQLTrackerStore(SQLTrackerStore):
             if events:
                 connection.execute(self._insert, [_row(sender, event) for event in events])
             turns = turn_rows(sender, events)
-            if turns:
-                connection.execute(REPLIES.insert(), turns)
-
-    def replies_to(self, sender: str, message_id: str) -> Optional[List[Dict[str, Any]]]:
-        """The messages sent for the message with this client-given id; None if it is new."""
-        return replies_to(self.engine, sender, message_id)
-
-    def forget(self, senders: Iterable[str]) -> int:
-        """Delete these conversations, their events and replies, leaving nothing readable; the
-        number of events deleted."""
-        senders, deleted = list(senders), 0
-        events = self.SQLEvent.__table__
-        with transaction(self.engine) as connection:
-            erase(self.engine, connection)
-            for start in range(0, len(senders), 500):  # SQLite limits the parameters of one statement
-                chunk = senders[start : start + 500]
-                connection.execute(sa.delete(REPLIES).where(REPLIES.c.sender_id.in_(chunk)))
-                deleted += connection.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
-        checkpoint(self.engine)
-        return deleted
-
-    def purge(self, days: float, now: Optional[float] = None) -> List[str]:
-        """Delete, in one transaction, every conversation whose last event is older than
-        `days`, leaving nothing readable; their sender ids."""
-        cutoff = (time.time() if now is None else now) - days * 86400
-        events = self.SQLEvent.__table__
-        old = (
-            sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
-        )
-        with transaction(self.engine) as connection:
-            erase(self.engine, connection)
-            senders = [row[0] for row in connection.execute(old)]
-            connection.execute(sa.delete(REPLIES).where(REPLIES.c.sender_id.in_(old.scalar_subquery())))
-            connection.execute(sa.delete(events).where(events.c.sender_id.in_(old.scalar_subquery())))
-        checkpoint(self.engine)
-        self._reclaim()
-        return senders
-
-    def events_of(self, sender: str) -> List[Dict[str, Any]]:
-        """Every stored event of one conversation, in order, as Rasa's event dicts."""
-        with transaction(self.engine) as connection:
-            return [json.loads(data) for (data,) in connection.execute(self._everything, {"sender": sender})]
-
-    def _reclaim(self) -> None:
-        """On PostgreSQL, VACUUM the tables now: deleted rows stay in their files until then
-        (autovacuum would come later). SQLite's secure_delete overwrote them already."""
-        if self.engine.dialect.name == "postgresql":
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql(f"VACUUM {self.SQLEvent.__tablename__}, {REPLIES.name}")
-
-    def _copy_replies(self, connection: sa.engine.Connection) -> None:
-        """Schema step 0: the replies of the conversations stored before their table existed."""
-        REPLIES.create(connection, checkfirst=True)
-        events = self.SQLEvent.__table__
-        query = (
-            sa.select(events.c.sender_id, events.c.data)
-            .where(sa.or_(events.c.type_name.in_(("user", "bot")), events.c.action_name == LISTEN))
-            .order_by(events.c.sender_id, events.c.id)
-        )
-        for sender, rows in itertools.groupby(connection.execute(query).all(), key=lambda row: row[0]):
-            turns = turn_rows(sender, (json.loads(data) for _, data in rows))
             if turns:
                 connection.execute(REPLIES.insert(), turns)
 

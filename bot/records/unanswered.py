@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 
@@ -100,12 +100,9 @@ def _words(text: str) -> List[str]:
     return [word for word in dict.fromkeys(WORD.findall(text.lower())) if word not in FILLER]
 
 
-def group_by_terms(
-    questions: Iterable[Unanswered], concepts_of: Callable[[str], List[str]] = lambda text: []
-) -> List[Group]:
-    """Each question in the group of its most specific term (see above); the largest groups
-    first. `concepts_of` finds the concepts of a question stored without any."""
-    asked = [(q, q.concepts or tuple(dict.fromkeys(concepts_of(q.text))), _words(q.text)) for q in questions]
+def group_by_terms(questions: Iterable[Unanswered]) -> List[Group]:
+    """Each question in the group of its most specific term (see above); the largest groups first."""
+    asked = [(q, q.concepts, _words(q.text)) for q in questions]
     counts = Counter(term for _, concepts, words in asked for term in {*concepts, *words})
     groups: Dict[Tuple[str, bool], List[Unanswered]] = defaultdict(list)
     for question, concepts, words in asked:

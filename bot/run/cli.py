@@ -34,6 +34,7 @@ from bot.records.ratings import FeedbackStore
 from bot.records.ratings import report_lines as feedback_report_lines
 from bot.records.schema import SchemaError
 from bot.records.staff_copies import StaffCopies
+from bot.records.tracker_records import ConversationRecords
 from bot.records.unanswered import group_by_terms, unanswered_questions
 from bot.records.unanswered import report_lines as gaps_report_lines
 from bot.run.cluster import Cluster, ClusterConfig
@@ -212,17 +213,12 @@ def _feedback_report(args: argparse.Namespace) -> int:
 
 def _gaps_report(args: argparse.Namespace) -> int:
     """Questions answered "not covered" or "not understood", grouped by the terms they name."""
-    from bot.content.repository import content
-    from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
-
     try:
-        library = content().library
         questions = unanswered_questions(create_engine(args.tracker_db or settings.tracker_url()))
-    except (ContentError, TrackerStoreError, SQLAlchemyError) as error:
+    except (TrackerStoreError, SQLAlchemyError) as error:
         print(f"Gaps report failed: {error}", file=sys.stderr)
         return 2
-    finder = build_pipeline(lexicon_terms(library.items.values()))
-    groups = group_by_terms(questions, lambda text: [m.value for m in find_terms(finder, text)])
+    groups = group_by_terms(questions)
     print("\n".join(gaps_report_lines(questions, groups, args.most)))
     return 0
 
@@ -230,15 +226,14 @@ def _gaps_report(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     """Delete conversations whose last message is older than --days, their ratings and the
     staff's tries of their questions, and any rating older than that."""
-    from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore  # Rasa: only for this command
-
     try:
-        store = PreparedSQLTrackerStore.from_url(settings.tracker_url())
-        senders = store.purge(args.days)
+        records = ConversationRecords.at(settings.tracker_url())
+        senders = records.purge(args.days) if records else []
         feedback = FeedbackStore(settings.feedback_database_url())
         ratings = feedback.forget(senders) + feedback.purge(args.days)
         copies = StaffCopies(settings.feedback_database_url()).forget(senders)
-        store.forget(copies)
+        if records:
+            records.forget(copies)
     except (TrackerStoreError, SchemaError, SQLAlchemyError) as error:
         print(f"Purge failed: {error}", file=sys.stderr)
         return 2

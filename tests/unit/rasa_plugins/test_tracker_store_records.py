@@ -14,6 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.replies import received, replies_to, turns_of
 from bot.records.schema import SCHEMA
+from bot.records.tracker_records import ConversationRecords
 from bot.settings import PROJECT_DIR
 
 WELCOME = {"custom": {"content_id": "welcome", "kind": "smalltalk"}}
@@ -139,3 +140,20 @@ def test_the_store_opens_by_url_outside_the_rasa_server(domain, tmp_path):
     store = PreparedSQLTrackerStore.from_url(url)
     assert [event["event"] for event in store.events_of("a")][:3] == ["action", "session_started", "bot"]
     assert store.forget(["a"]) == 12
+
+
+def test_the_records_open_without_rasa_on_what_the_store_wrote(domain, tmp_path):
+    """`sscbot purge` reads Rasa's table as the database has it: the same columns as Rasa's,
+    and the same conversations forgotten and purged; no table yet is no conversation."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert ConversationRecords.at(url) is None
+    store = PreparedSQLTrackerStore.from_url(url)
+    calcinosis_conversation(store, domain, "old", start=1000.0)
+    calcinosis_conversation(store, domain, "kept", start=50 * 86400.0)
+    records = ConversationRecords.at(url)
+    assert records is not None
+    assert [c.name for c in records.events.columns] == [c.name for c in store.SQLEvent.__table__.columns]
+    assert records.events_of("old") == store.events_of("old") != []
+    assert records.purge(30, now=60 * 86400.0) == ["old"]
+    assert store.events_of("old") == [] and turns_of(store.engine, "old") == []
+    assert records.forget(["kept"]) == 12 and store.events_of("kept") == []

@@ -4,7 +4,7 @@ import pytest
 
 from bot.content.files import ContentError
 from bot.language.understanding import Understanding
-from bot.safety.red_flags import load_red_flags
+from bot.safety.red_flag_rules import load_red_flags
 
 
 @pytest.fixture(scope="module")
