@@ -10,10 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content_client import content_store, safety_texts, term_finder
+from actions.content_client import content_store, safety_texts, terms_used
 from bot.content.files import ContentItem
 from bot.content.replies import clarify_messages, item_messages
-from bot.language.pipeline import find_terms
 from bot.language.question_focus import question_in
 from bot.names import EXPLAINED_SLOT, FOCUS, NAME, OTHER_QUESTIONS, SOMETHING_ELSE_ITEM, TREATMENT_ENTITY
 
@@ -57,8 +56,8 @@ class ContentAction(Action, metaclass=abc.ABCMeta):
         if item.answers == "definition" and item.concept:
             explained.add(item.concept)
         suggested = [*offer, *(r for r in store.related(item) if r not in offer)][:MAX_SUGGESTIONS]
-        used = find_terms(term_finder(), " ".join(filter(None, (lead, item.answer)))) if kind != "emergency" else []
-        new_words = {m.value: store.find(m.value, "definition") for m in used if m.value not in explained}
+        used = terms_used(" ".join(filter(None, (lead, item.answer)))) if kind != "emergency" else ()
+        new_words = {word: store.find(word, "definition") for word in used if word not in explained}
         definitions = list(dict.fromkeys(d for d in new_words.values() if d is not None and d not in suggested))
         suggested += definitions[: min(MAX_SUGGESTIONS - len(suggested), MAX_TERM_BUTTONS)]
         explained |= {word for word, definition in new_words.items() if definition in suggested}

