@@ -10,10 +10,12 @@ question about something the article covers is never answered "not covered". In 
   (a pregnancy question that asks no dose gets the pregnancy reply instead);
 - `language`: another language, or no words at all, where the classifier saw nothing urgent;
 - `demoted`: a verdict the classifier alone may not make: urgent advice (only a red flag
-  makes an emergency), personal advice on more than one short sentence (real posts tell
-  stories in alarming words) or for a common question the content answers, or a "no" that
-  asks a question ("do i need another x-ray?") -> its next intent, and the rules below go
-  on with it;
+  makes an emergency), a refusal (only the guardrail's reasons refuse: "can actemra help
+  scleroderma?" is a question, not a request for advice), or a "no" or a deletion that
+  asks a question ("do i need another x-ray?", "a holter test, what is that?") -> its next
+  intent, and the rules below go on with it;
+- `more_of_it`: the whole message asks for more ("anything more?", "tell me more", "is that
+  all?") -> a follow-up on the subject, whatever small talk the classifier took it for;
 - `small_talk`: small talk that holds an `asked_as` phrase, where the item ranker finds no
   item ("catch you later") -> small talk after all;
 - `asked_as`: small talk that asks a common question ("is it contagious?") -> answered;
@@ -37,7 +39,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from bot.content.questions import FIXED_ANSWERS, QUESTION_TYPES
 from bot.language.detect import not_english
 from bot.language.item_ranking import NONE
-from bot.language.question_focus import asks_for_definition, asks_for_treatment, is_question, is_short, refers_back
+from bot.language.question_focus import (
+    asks_for_definition,
+    asks_for_treatment,
+    is_question,
+    only_asks_for_more,
+    refers_back,
+)
 from bot.names import (
     CURE,
     DEFINITION,
@@ -63,6 +71,7 @@ from bot.safety.forget_request import asks_to_forget
 from bot.safety.guardrails import guardrail_reason
 
 DEFINITION_WORDS = {"what", "is", "are", "whats", "what's", "a", "an", "the", "explain", "define", "mean", "means"}
+WH_QUESTION = re.compile(r"\b(what|how|why|who|when)\s+(is|are|was|does|do)\b", re.I)  # anywhere in a message
 SURE = 0.5  # an out-of-scope verdict below this, on a message that names nothing, is "not understood"
 # Intents that answer no medical question: a named condition or medicine outweighs them.
 NO_ANSWER = {OUT_OF_SCOPE, NOT_UNDERSTOOD, "ask_capabilities"}
@@ -152,18 +161,23 @@ def _language(r: Reading) -> Optional[IntentDecision]:
 def _demoted(r: Reading) -> Optional[IntentDecision]:
     if r.intent == DENY:
         unsupported = is_question(r.text)
-    elif r.intent == PERSONAL_ADVICE and r.asked:
-        unsupported = True  # a common question the content answers ("can I have children with SSc?")
+    elif r.intent == FORGET:
+        asks = is_question(r.text) or WH_QUESTION.search(r.text) is not None
+        unsupported = bool(r.names) and asks  # "a holter test, what is that about"
     elif r.intent == URGENT:
         unsupported = True  # urgent advice needs a red flag of the deterministic layer (`red_flag`, above)
     elif r.intent == PERSONAL_ADVICE:
-        unsupported = not is_short(r.text)
+        unsupported = True  # a refusal needs the deterministic guardrail's reason (`guardrail`, above)
     else:
         unsupported = False
     if not unsupported:
         return None
-    after = next((i for i in r.intents if i not in (URGENT, PERSONAL_ADVICE, DENY)), NOT_UNDERSTOOD)
+    after = next((i for i in r.intents if i not in (URGENT, PERSONAL_ADVICE, DENY, FORGET)), NOT_UNDERSTOOD)
     return IntentDecision(DEMOTED, after)
+
+
+def _more_of_it(r: Reading) -> Optional[IntentDecision]:
+    return IntentDecision("more_of_it", FOLLOW_UP) if only_asks_for_more(r.text) else None
 
 
 def _small_talk(r: Reading) -> Optional[IntentDecision]:
@@ -243,6 +257,7 @@ RULES: Tuple[Tuple[str, Rule], ...] = (
     ("guardrail", _guardrail),
     ("language", _language),
     (DEMOTED, _demoted),
+    ("more_of_it", _more_of_it),
     (SMALL_TALK_AFTER_ALL, _small_talk),
     ("asked_as", _asked_as),
     ("condition_alone", _condition_alone),

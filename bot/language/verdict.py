@@ -3,6 +3,8 @@ the NLU step, from the item ranker's scores (bot.language.item_ranking) and the 
 message's intent and named concept ask for (bot.content.questions).
 
 The rules, in order; the first that applies decides, and its name goes with the verdict:
+- `other_condition`: the message names another disease by its shape
+  (bot.language.other_conditions) and neither SSc nor a condition of the article;
 - `ranked`: another disease is the ranker's best item, and it is sure of it
   (OTHER_CONDITION_SURE: a wrong "not about SSc" keeps the article from a patient; less
   for a message the classifier took for another subject), where the message names neither
@@ -35,6 +37,7 @@ NONE_DECIDES = 2.0  # "no item" scored this many times the best item or more: no
 MAX_OPTIONS = 3
 
 AGREE, RANKED, NAMED, ASK_BACK, NO_ITEM = "agree", "ranked", "named", "ask_back", "no_item"
+OTHER_CONDITION = "other_condition"
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,18 @@ class ItemChoice:
 
 
 def choose_item(
-    ranking: Sequence[Ranked], named_item: Optional[str], medical: bool, names_condition: bool = False
+    ranking: Sequence[Ranked],
+    named_item: Optional[str],
+    medical: bool,
+    names_condition: bool = False,
+    names_other: bool = False,
 ) -> ItemChoice:
     """`named_item`: the item the intent and the concept the question names ask for;
     `medical`: the message asks a medical question (by its intent, or by naming a concept);
-    `names_condition`: the message names SSc or a condition the article covers."""
+    `names_condition`: the message names SSc or a condition the article covers;
+    `names_other`: it names another disease."""
+    if names_other and not names_condition:
+        return ItemChoice(OTHER_CONDITION, OTHER_CONDITION_ITEM)  # "does rituximab help lupus?"
     none = next((r.score for r in ranking if r.content_id == NONE), 0.0)
     other = next((r for r in ranking if r.content_id != NONE), None)
     other = other if other is not None and other.content_id == OTHER_CONDITION_ITEM else None

@@ -8,7 +8,7 @@ It turns a request into a `UserMessage` and answers. Compared with
   clear JSON error and one log line instead of a 500 or a shared "default" conversation;
   Sanic's own errors (odd methods, oversized headers) are JSON;
 - forgets the conversation, its ratings and the staff's tries of it when the patient asks
-  ("forget me"), through the tracker store;
+  ("forget me", or a typed yes to "Delete this conversation?"), through the tracker store;
 - drops control characters and redacts personal details before the assistant, the
   tracker store or a log sees the text (never inside a red-flag phrase);
 - has Rasa's NLU read the message once, and hands its parse data to the dialogue with the
@@ -16,7 +16,7 @@ It turns a request into a `UserMessage` and answers. Compared with
   is urgent, for the answers the channel gives itself;
 - answers empty and over-long messages itself, and asks a sender with several messages
   still waiting for an answer to wait (urgent advice instead, if the verdict is urgent);
-- puts urgent advice first in a turn, before a new conversation's welcome;
+- sends urgent advice without a new conversation's welcome (bot.records.replies.as_sent);
 - answers a message sent again with the same `message_id` (a client's retry after a lost
   reply or a replica that died) with the replies it got the first time (the tracker
   store keeps them), instead of handling it twice;
@@ -52,12 +52,13 @@ from bot.content.repository import content
 from bot.language.encoder import encoding_ahead
 from bot.language.understanding import shared_understanding
 from bot.language.verdict import Verdict
-from bot.names import URGENT_ITEM, VERDICT, WELCOME
+from bot.names import URGENT_ITEM, VERDICT
 from bot.rasa_plugins import sanic_errors
 from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.ratings import FeedbackStore
+from bot.records.replies import as_sent, last_sent
 from bot.records.staff_copies import StaffCopies
-from bot.safety.forget_request import is_plain_forget
+from bot.safety.forget_request import FORGET_PAYLOAD, is_plain_forget, says_yes
 from bot.safety.incoming import BadRequest, Incoming, parse_body
 from bot.safety.redaction import redact
 
@@ -100,15 +101,6 @@ class ChannelReplies:
         text, contract = item_messages(self.library.items[item_id], kind, self.texts)
         text["text"] = text["text"].replace("{limit}", str(self.max_chars))
         return [{"recipient_id": sender, **text}, {"recipient_id": sender, "custom": contract["json_message"]}]
-
-
-def emergency_first(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Urgent advice leads the turn: a conversation's welcome moves after it."""
-    contracts = [m.get("custom") or {} for m in messages]
-    if not any(c.get("kind") == "emergency" for c in contracts):
-        return messages
-    welcome_end = next((i + 1 for i, c in enumerate(contracts) if c.get("content_id") == WELCOME), 0)
-    return messages[welcome_end:] + messages[:welcome_end]
 
 
 class PatientRestInput(RestInput):
@@ -164,7 +156,7 @@ class PatientRestInput(RestInput):
                 logger.warning("refused a webhook request: %d %s", refused.status, refused.message)
                 return response.json({"error": refused.message}, status=refused.status, headers=refused.headers)
             agent, sender, text = request.app.ctx.agent, incoming.sender, incoming.text
-            if is_plain_forget(text):
+            if is_plain_forget(text) or (says_yes(text) and await self._asked_to_forget(agent, sender)):
                 return response.json(await self._forget(agent, sender))
             if incoming.is_empty:
                 return response.json(self.replies.fallback(EMPTY, sender))
@@ -228,7 +220,7 @@ class PatientRestInput(RestInput):
         message: UserMessage,
         collector: CollectingOutputChannel,
     ) -> List[Dict[str, Any]]:
-        """The assistant's messages, urgent advice first; [] if it has none in time."""
+        """The assistant's messages as sent (urgent advice alone); [] if it has none in time."""
         turn = asyncio.ensure_future(on_new_message(message))
         self._count(message.sender_id, +1)
         turn.add_done_callback(lambda done: self._turn_done(message.sender_id, done))
@@ -242,7 +234,7 @@ class PatientRestInput(RestInput):
         if not any(m.get("text") for m in collector.messages):
             logger.error("The assistant sent no text for conversation %s", message.sender_id)
             return []
-        return emergency_first(collector.messages)
+        return as_sent(collector.messages)
 
     async def _handle_once(self, agent: Any, store: PreparedSQLTrackerStore, message: UserMessage) -> None:
         """Rasa's Agent.handle_message (under the conversation's lock, the processor handles the
@@ -285,6 +277,14 @@ class PatientRestInput(RestInput):
             self.in_flight[sender] = count
         else:
             self.in_flight.pop(sender, None)
+
+    async def _asked_to_forget(self, agent: Any, sender: str) -> bool:
+        """Whether the conversation's latest turn asked "Delete this conversation?" (its Yes button)."""
+        store = PreparedSQLTrackerStore.inside(agent.tracker_store)
+        if store is None:
+            return False
+        messages = await asyncio.get_running_loop().run_in_executor(None, last_sent, store.engine, sender)
+        return any(b.get("payload") == FORGET_PAYLOAD for m in messages for b in m.get("buttons") or [])
 
     async def _forget(self, agent: Any, sender: str) -> List[Dict[str, Any]]:
         """Delete the conversation (through the tracker store), its ratings and the staff's tries

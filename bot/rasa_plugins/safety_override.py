@@ -44,13 +44,14 @@ from bot.language.intent_rules import (
 )
 from bot.language.item_examples import item_asked_for, rankable
 from bot.language.item_ranking import NONE, Ranked
+from bot.language.other_conditions import OtherConditions
 from bot.language.question_focus import (
     asks_for_more,
     question_in,
     reads_as_follow_up,
     refers_back,
 )
-from bot.language.verdict import AGREE, ASK_BACK, NAMED, RANKED, Verdict, choose_item
+from bot.language.verdict import AGREE, ASK_BACK, NAMED, OTHER_CONDITION, RANKED, Verdict, choose_item
 from bot.names import (
     ASKED_ITEM,
     DEFINITION,
@@ -72,14 +73,17 @@ from bot.rasa_plugins.component_base import ContentCopyComponent
 
 logger = logging.getLogger(__name__)
 
-RANKED_RULES = {AGREE, RANKED, NAMED, ASK_BACK}  # the rules of bot.language.verdict that answer or ask back
+# the rules of bot.language.verdict that answer or ask back
+RANKED_RULES = {OTHER_CONDITION, AGREE, RANKED, NAMED, ASK_BACK}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SafetyOverride(ContentCopyComponent):
     def __init__(self, config: Dict[str, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
-        self.items = rankable(content(self.content_dir).library)  # the saved copy's (ContentCopyComponent)
+        library = content(self.content_dir).library  # the saved copy's (ContentCopyComponent)
+        self.items = rankable(library)
+        self.other_conditions = OtherConditions.of_content(library.items.values())
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -164,7 +168,8 @@ class SafetyOverride(ContentCopyComponent):
             for e in entities
         )
         medical = intent in ANSWERING or intent == NOT_UNDERSTOOD or bool(specific)  # "not understood": maybe asked
-        choice = choose_item(ranking, named_item, medical, names_condition)
+        names_other = self.other_conditions.named_in(text)
+        choice = choose_item(ranking, named_item, medical, names_condition, names_other)
         return decided(rule=choice.rule, item=choice.item, options=choice.options)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import sqlalchemy as sa
 
+from bot.names import WELCOME
 from bot.records.conversations import TrackerStoreError, transaction
 
 SCHEMA_PART, SCHEMA_VERSION = "replies", 1
@@ -52,11 +53,21 @@ class Turn:
         return [m["custom"] for m in self.messages if isinstance(m.get("custom"), dict)]
 
 
+def as_sent(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """A turn's messages as the patient gets them: urgent advice without a new conversation's
+    welcome, which would come after it (nothing should stand beside the advice), else all."""
+    contracts = [m.get("custom") or {} for m in messages]
+    if not any(c.get("kind") == "emergency" for c in contracts):
+        return messages
+    welcome_end = next((i + 1 for i, c in enumerate(contracts) if c.get("content_id") == WELCOME), 0)
+    return messages[welcome_end:]
+
+
 def turn_rows(sender: str, events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The rows of one conversation's events (Rasa's event dicts, in order): each user
     message with the bot messages sent until the assistant listens again; bot messages
     sent before a user message (a new session's welcome) go with it, or make a row of
-    their own, without a user message, when none follows."""
+    their own, without a user message, when none follows; each as sent (`as_sent`)."""
     rows: List[Dict[str, Any]] = []
     waiting: List[Dict[str, Any]] = []
     waiting_since, answering = 0.0, False
@@ -74,7 +85,7 @@ def turn_rows(sender: str, events: Iterable[Dict[str, Any]]) -> List[Dict[str, A
             waiting.append(_message(event))
     if waiting:
         rows.append(_row(sender, None, waiting_since, None, [], waiting))
-    return [{**row, "messages": json.dumps(row["messages"])} for row in rows]
+    return [{**row, "messages": json.dumps(as_sent(row["messages"]))} for row in rows]
 
 
 def _user_row(sender: str, event: Dict[str, Any], before: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -119,6 +130,14 @@ def replies_to(engine: sa.engine.Engine, sender: str, message_id: str) -> Option
     query = sa.select(REPLIES.c.messages).where(REPLIES.c.sender_id == sender, REPLIES.c.message_id == message_id)
     found = _rows(engine, query.limit(1))
     return json.loads(found[0].messages) if found else None
+
+
+def last_sent(engine: sa.engine.Engine, sender: str) -> List[Dict[str, Any]]:
+    """The messages of the conversation's latest turn; [] if it has none."""
+    query = sa.select(REPLIES.c.messages).where(REPLIES.c.sender_id == sender).order_by(REPLIES.c.id.desc())
+    with transaction(engine) as connection:
+        found = connection.execute(query.limit(1)).first()
+    return json.loads(found.messages) if found else []
 
 
 def received(engine: sa.engine.Engine, sender: str, content_id: str) -> bool:

@@ -3,7 +3,7 @@
 The plain "forget me" deletes at once (the REST channel). Other wordings ("delete my
 chat", "erase what I wrote") are asked back first: "Delete this conversation? Yes / No"
 (the NLU's SafetyOverride and the intent classifier find them; the Yes button sends
-"forget me")."""
+"forget me", and a typed yes to that question counts as the button)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,15 @@ def asks_to_forget(text: str) -> bool:
 def is_plain_forget(text: str) -> bool:
     """ "forget me" itself: deleted without asking back."""
     return bool(PLAIN_FORGET.match(text.strip()))
+
+
+FORGET_PAYLOAD = "forget me"  # what the Yes button of "Delete this conversation?" sends (domain.yml)
+YES_WORDS = frozenset("yes yeah yep yup y sure ok okay alright go ahead delete erase remove wipe confirm".split())
+WITH_YES = frozenset("please do it everything all of that now thanks thank you i'm im i am".split())
+
+
+def says_yes(text: str) -> bool:
+    """A whole message that only says yes ("yes", "yes please", "ok do it", "sure, delete it"):
+    to "Delete this conversation?" it is the Yes button."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return bool(words) and set(words) <= YES_WORDS | WITH_YES and not YES_WORDS.isdisjoint(words)

@@ -431,6 +431,19 @@ def test_what_else_gives_the_next_item_never_the_same_text_and_says_when_there_i
     assert_medical_turn(messages, library, "out_of_scope.nothing_more", "out_of_scope")
 
 
+def test_a_question_that_leads_to_the_answer_just_given_gets_the_next_item_not_the_same_text(library):
+    again = tracker("and tendons?", "follow_up", [entity("manifestation", "arthritis")], concept="arthritis")
+    again.events = answered("musculoskeletal.arthritis_treatments")
+    messages, _ = run(ActionAnswerQuestion(), again)
+    assert messages[1]["custom"]["content_id"] != "musculoskeletal.arthritis_treatments"
+    other = tracker(
+        "and for lupus nephritis?", "ask_definition", [], verdict("other_condition", "out_of_scope.other_condition")
+    )
+    other.events = answered("out_of_scope.other_condition")
+    messages, _ = run(ActionAnswerQuestion(), other)
+    assert messages[1]["custom"]["content_id"] == "out_of_scope.other_condition"  # an honest reply may repeat
+
+
 def test_a_dose_question_in_pregnancy_is_refused_with_the_pregnancy_reply(library):
     messages, _ = run(
         ActionGuardrail(),

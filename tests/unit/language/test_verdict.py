@@ -6,6 +6,7 @@ from bot.language.verdict import (
     ASK_BACK,
     NAMED,
     NO_ITEM,
+    OTHER_CONDITION,
     OTHER_CONDITION_SURE,
     RANKED,
     SURE,
@@ -87,3 +88,11 @@ def test_the_verdict_keeps_its_types_through_the_parse_data():
     assert data["options"] == ["skin.overview", "glossary.calcinosis"]  # JSON, as Rasa stores it
     assert Verdict.read({**data, "from_an_older_release": 1}) == verdict
     assert Verdict.read({}) is None and Verdict.read(None) is None
+
+
+def test_another_disease_named_gets_the_honest_reply_whatever_the_ranker_prefers_unless_ssc_is_named():
+    sure = ranking(("standard_immunosuppressants.mycophenolate", 0.9), (NONE, 0.05))
+    choice = choose_item(sure, "standard_immunosuppressants.mycophenolate", True, names_other=True)
+    assert (choice.rule, choice.item) == (OTHER_CONDITION, OTHER_CONDITION_ITEM)
+    both = choose_item(sure, None, True, names_condition=True, names_other=True)
+    assert both.item == "standard_immunosuppressants.mycophenolate"

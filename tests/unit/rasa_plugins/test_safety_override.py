@@ -60,8 +60,9 @@ def verdict_of():
         ("what is CREST syndrome?", "out_of_scope", "ask_definition"),
         ("joint pain", "ask_definition", "ask_treatment"),
         ("what helps it?", "ask_capabilities", "ask_treatment"),
-        # a "no" that asks a question is a question
+        # a "no" or a deletion that asks a question is a question
         ("do i need another chest x-ray", "deny", "ask_definition"),
+        ("my dr mentioned a holter test, what is that about", "request_forget", "ask_definition"),
         # what the classifier got right stays
         ("what helps calcinosis?", "ask_treatment", "ask_treatment"),
         ("hello", "greet", "greet"),
@@ -89,6 +90,9 @@ def test_nonsense_the_classifier_was_unsure_of_is_not_understood(decide):
         ("delete my chat", "greet", "forget"),
         ("do i need another chest x-ray", "deny", "demoted"),
         ("joint pain", "ask_definition", "condition_alone"),
+        ("anything more?", "greet", "more_of_it"),
+        ("tell me more", "goodbye", "more_of_it"),
+        ("is that all?", "goodbye", "more_of_it"),
         ("what is CREST syndrome?", "out_of_scope", "name_alone"),
         ("what helps calcinosis?", "ask_treatment", "classifier"),
     ],

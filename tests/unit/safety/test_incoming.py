@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from bot.language.detect import ENGLISH, NO_WORDS, OTHER, language_of
-from bot.rasa_plugins.channel import emergency_first
-from bot.safety.forget_request import asks_to_forget, is_plain_forget
+from bot.safety.forget_request import asks_to_forget, is_plain_forget, says_yes
 from bot.safety.incoming import MAX_SENDER_CHARS, BadRequest, clean_text, parse_body
 from bot.settings import PROJECT_DIR
 
@@ -125,10 +124,19 @@ def test_only_the_plain_forget_me_deletes_without_asking_back(text, plain):
     assert is_plain_forget(text) is plain
 
 
-def test_urgent_advice_comes_before_a_new_conversations_welcome():
-    welcome = [{"text": "Hello"}, {"custom": {"kind": "smalltalk", "content_id": "welcome"}}]
-    urgent = [{"text": "Call now"}, {"custom": {"kind": "emergency", "content_id": "emergency.urgent"}}]
-    answer = [{"text": "Calcinosis ..."}, {"custom": {"kind": "answer", "content_id": "skin.calcinosis"}}]
-    assert emergency_first(welcome + urgent) == urgent + welcome
-    assert emergency_first(welcome + answer) == welcome + answer
-    assert emergency_first(urgent) == urgent
+@pytest.mark.parametrize(
+    "text, yes",
+    [
+        ("yes", True),
+        ("Yes please", True),
+        ("ok do it", True),
+        ("sure, delete it", True),
+        ("yes delete everything!", True),
+        ("no", False),
+        ("yes but not now", False),
+        ("yes what helps calcinosis", False),
+        ("", False),
+    ],
+)
+def test_only_a_message_that_says_yes_alone_confirms_a_deletion(text, yes):
+    assert says_yes(text) is yes
