@@ -28,7 +28,7 @@ def flag(understanding, text):
         ("can pulmonary hypertension cause fainting? I fainted just now", "fainting"),
         ("can pulmonary hypertension cause fainting? just curious, i'm fine", None),
         ("can iloprost make me faint?", None),
-        ("could my kidney problem be a renal crisis?", None),
+        ("could my kidney problem be a renal crisis?", "renal_crisis_now"),  # a feared renal crisis is urgent
         ("my ulcer bled a lot last week but it's fine now", None),
         ("my period is heavy, bleeding a lot, is that the mycophenolate?", None),
         ("my bp is 210/125 and my head is pounding", "renal_crisis_signs"),
