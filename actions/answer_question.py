@@ -12,7 +12,13 @@ from actions.base import ContentAction, answered_items, entity_value, entity_val
 from actions.content_client import content_store
 from bot.content.files import ContentItem
 from bot.content.questions import ENTITY_ORDER, FIXED_ANSWERS, QUESTION_TYPES
-from bot.language.question_focus import asks_for_definition, asks_for_more, asks_for_treatment, reads_as_follow_up
+from bot.language.question_focus import (
+    asks_for_definition,
+    asks_for_more,
+    asks_for_treatment,
+    only_asks_for_more,
+    reads_as_follow_up,
+)
 from bot.language.verdict import Verdict
 from bot.names import (
     ASKED_ITEM,
@@ -79,13 +85,16 @@ class ActionAnswerQuestion(ContentAction):
         """ "What else can help?" about an item already given, or a question that leads to the
         item of the reply just before ("and tendons?" after arthritis): the next item on its
         subject not yet given, or the reply that the article has nothing more; never the same
-        answer twice in a row, unless what it is is asked again. A button asks for its item."""
+        answer twice in a row, unless what it is, or the same question, is asked again. A button
+        asks for its item."""
         given = answered_items(tracker)
         question = question_text(tracker)
         repeated = bool(given) and given[-1] == item.id and item.answers != "safety"  # an honest reply may repeat
         explains = item.answers == "definition" and asks_for_definition(question)  # "what are they?": it again
-        again = repeated and not explains and not entity_value(tracker, CONTENT_ID)
-        if not again and (item.id not in given or not asks_for_more(question)):
+        asked = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+        same_words = len(asked) > 1 and asked[-2] == asked[-1]  # asked again as it was: answered again
+        again = repeated and not (explains or same_words or entity_value(tracker, CONTENT_ID))
+        if not again and (item.id not in given or not (asks_for_more(question) or only_asks_for_more(question))):
             return item
         following = (r for r in content_store().related(item) if r.id not in given and r.answers != "safety")
         return next(following, self.item(NOTHING_MORE_ITEM))

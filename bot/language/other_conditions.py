@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Set
+from typing import Iterable, List, Set, Tuple
 
 from bot.content.files import ContentItem
 from bot.language.pipeline import edit_distance
@@ -24,7 +24,11 @@ WORD = re.compile(r"[a-z][a-z'-]+")
 DISEASE_SHAPE = re.compile(
     r"[a-z]{3,}(?:itis|osis|iasis|omas?|[ae]?emia|pathy|algia|plasia|trophy|sthenia|porosis|sclerosis)$"
 )
-NAMED_DISEASE = re.compile(r"\b(?:[A-Z][a-z]+(?:'s|s')?|[a-z]+'s)\s+(?:disease|syndrome|palsy)\b")
+HEADS = r"\s+(?:disease|syndrome|palsy|fever)\b"
+# "Crohn's disease", "Pellard's pulmonary syndrome", "crohn's disease", "Tessaly fever"
+NAMED_DISEASE = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:'s|s')(?:\s+[a-z]+){0,2}|[a-z]+'s|[A-Z][a-z]+(?:\s+[a-z]+){0,2})" + HEADS
+)
 DOUBLE_NAME = re.compile(r"\b[A-Z][a-z]+-[A-Z][a-z]+\b")  # Ehlers-Danlos, Guillain-Barre
 # A condition of the article's name with a word that makes it another disease.
 QUALIFIED = re.compile(r"\b(?:rheumatoid|psoriatic|juvenile|reactive|septic|gouty|idiopathic)\s+arthritis\b", re.I)
@@ -37,6 +41,8 @@ SHAPELESS = frozenset(
 # Conditions that overlap SSc, which the article does not name: not another disease.
 OVERLAPS = frozenset({"sjogren", "sjogren's", "sjogrens"})
 COMMON = frozenset("my the your his her their our this that of with and or have has had having about".split())
+# Words that say what kind a disease is, not which: "autoimmune disease", "a rare disease".
+GENERIC = COMMON | frozenset("autoimmune chronic rare genetic inherited hereditary rheumatic connective tissue".split())
 # Words with a disease's shape that name no disease.
 NOT_DISEASES = frozenset(
     "diagnosis diagnoses prognosis osmosis hypnosis symbiosis emphasis stoma aroma diploma coma comma".split()
@@ -62,19 +68,20 @@ class OtherConditions:
                 words.update(WORD.findall(plain(f"{item.title} {item.answer}").lower()))
         return cls(words)
 
-    def named_in(self, text: str) -> bool:
-        """Whether `text` names a disease that is not the article's."""
+    def named_in(self, text: str) -> List[Tuple[int, int]]:
+        """Where `text` names a disease that is not the article's: (start, end) of each name."""
         text = plain(text)
-        if NAMED_DISEASE.search(text) and not self._only_article_names(NAMED_DISEASE.findall(text)):
-            return True
-        if QUALIFIED.search(text) or any(
-            not {part.lower() for part in name.split("-")} & self.article_words for name in DOUBLE_NAME.findall(text)
-        ):
-            return True
         lowered = text.lower()
-        if any(self._other_sclerosis(m.group(1)) for m in OTHER_SCLEROSIS.finditer(lowered)):
-            return True
-        return any(self._other(word) for word in WORD.findall(lowered))
+        found = [m.span() for m in NAMED_DISEASE.finditer(text) if not self._articles(m.group(0).split()[:-1])]
+        found += [m.span() for m in QUALIFIED.finditer(text)]
+        found += [
+            m.span()
+            for m in DOUBLE_NAME.finditer(text)
+            if not {part.lower() for part in m.group(0).split("-")} & self.article_words
+        ]
+        found += [m.span() for m in OTHER_SCLEROSIS.finditer(lowered) if self._other_sclerosis(m.group(1))]
+        found += [m.span() for m in WORD.finditer(lowered) if self._other(m.group(0))]
+        return sorted(found)
 
     def _other(self, word: str) -> bool:
         word = word.strip("'-")
@@ -89,9 +96,13 @@ class OtherConditions:
         """ "multiple sclerosis", not "systemic sclerosis" (nor "sytemic" or "my sclerosis")."""
         return before not in self.article_words | COMMON and edit_distance(before, "systemic", 2) > 2
 
-    def _only_article_names(self, names: Iterable[str]) -> bool:
-        """ "Raynaud's disease", "Sjögren's syndrome": names the content uses."""
-        return all(re.sub(r"'s$|s'$|s$", "", name.split()[0].lower()) in self.article_stems for name in names)
+    def _articles(self, words: List[str]) -> bool:
+        """ "Raynaud's disease", "Sjögren's syndrome", "Interstitial lung disease": names the content
+        uses (its first word if that is someone's name, else any of its words)."""
+        stems = [re.sub(r"'s$|s'$|s$", "", word.lower()) for word in words]
+        if words[0].endswith(("'s", "s'")):
+            return stems[0] in self.article_stems
+        return any(stem in self.article_stems or stem in GENERIC for stem in stems)
 
 
 def plain(text: str) -> str:

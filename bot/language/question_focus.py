@@ -117,7 +117,7 @@ MORE_ALONE = re.compile(
     r"^(?:ok(?:ay)?|and|so|right|hmm)?[\s,]*(?:is there|are there|do you have|have you got|can you tell me|tell me|"
     r"got|any)?\s*(?:any(?:thing)?|some|much|a (?:bit|little))?\s*(?:more|else)"
     r"(?:\s+(?:info|information|details|to (?:say|know|tell me)|about (?:it|this|that)|on (?:it|this|that)|please))*"
-    r"|^(?:is|was) that (?:all|it|everything)",
+    r"|^(?:is|was) that (?:all|it|everything)|^(?:please )?(?:go on|keep going|carry on|continue)(?: please)?|^and",
     re.I,
 )
 

@@ -4,7 +4,8 @@ message's intent and named concept ask for (bot.content.questions).
 
 The rules, in order; the first that applies decides, and its name goes with the verdict:
 - `other_condition`: the message names another disease by its shape
-  (bot.language.other_conditions) and neither SSc nor a condition of the article;
+  (bot.language.other_conditions) and neither SSc nor a condition of the article (an
+  organ aside: "can sarcoidosis affect the lungs?");
 - `ranked`: another disease is the ranker's best item, and it is sure of it
   (OTHER_CONDITION_SURE: a wrong "not about SSc" keeps the article from a patient; less
   for a message the classifier took for another subject), where the message names neither
@@ -60,8 +61,8 @@ def choose_item(
     """`named_item`: the item the intent and the concept the question names ask for;
     `medical`: the message asks a medical question (by its intent, or by naming a concept);
     `names_condition`: the message names SSc or a condition the article covers;
-    `names_other`: it names another disease."""
-    if names_other and not names_condition:
+    `names_other`: it names another disease, and of the article's at most an organ."""
+    if names_other:
         return ItemChoice(OTHER_CONDITION, OTHER_CONDITION_ITEM)  # "does rituximab help lupus?"
     none = next((r.score for r in ranking if r.content_id == NONE), 0.0)
     other = next((r for r in ranking if r.content_id != NONE), None)

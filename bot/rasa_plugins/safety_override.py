@@ -73,6 +73,7 @@ from bot.rasa_plugins.component_base import ContentCopyComponent
 
 logger = logging.getLogger(__name__)
 
+ORGAN = "_involvement"  # the concepts of a whole organ (lung_involvement ...), which other diseases share
 # the rules of bot.language.verdict that answer or ask back
 RANKED_RULES = {OTHER_CONDITION, AGREE, RANKED, NAMED, ASK_BACK}
 
@@ -168,7 +169,15 @@ class SafetyOverride(ContentCopyComponent):
             for e in entities
         )
         medical = intent in ANSWERING or intent == NOT_UNDERSTOOD or bool(specific)  # "not understood": maybe asked
-        names_other = self.other_conditions.named_in(text)
+        # Another disease, where nothing of the article but an organ is named outside its name ("can
+        # sarcoidosis affect the lungs?", "is rituximab good for rheumatoid arthritis?")
+        others = self.other_conditions.named_in(text)
+        names_other = bool(others) and not any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == MANIFESTATION or e.get(ENTITY_ATTRIBUTE_VALUE) in GENERAL_CONCEPTS
+            for e in entities
+            if not str(e.get(ENTITY_ATTRIBUTE_VALUE)).endswith(ORGAN)
+            and not any(start <= e.get("start", -1) < end for start, end in others)
+        )
         choice = choose_item(ranking, named_item, medical, names_condition, names_other)
         return decided(rule=choice.rule, item=choice.item, options=choice.options)
 

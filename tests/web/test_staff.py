@@ -207,10 +207,7 @@ def test_conversations_are_drawn_as_patients_see_them(console, script_file):
     run(console, "Urgent first, then a restart")
     result_line(console, "Urgent first, then a restart").get_by_text("Urgent first, then a restart").click()
     first_turn = console.get_by_role("article").locator(".turn").first
-    welcome = first_turn.locator(".bubble.bot", has_text="Hello!")
-    expect(welcome).to_have_count(1)
-    expect(welcome).not_to_have_class("bubble bot urgent")
-    expect(welcome).not_to_contain_text("Urgent")
+    expect(first_turn.locator(".bubble.bot", has_text="Hello!")).to_have_count(0)  # no welcome beside urgent advice
     expect(first_turn.locator(".bubble.urgent")).to_have_count(1)
     expect(first_turn.locator(".bubble.urgent")).to_contain_text("Urgent: This may need urgent care.")
     expect(console.locator("#run-result")).not_to_contain_text("Source:")  # the source is part of an answer's text

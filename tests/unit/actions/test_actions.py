@@ -436,6 +436,10 @@ def test_a_question_that_leads_to_the_answer_just_given_gets_the_next_item_not_t
     again.events = answered("musculoskeletal.arthritis_treatments")
     messages, _ = run(ActionAnswerQuestion(), again)
     assert messages[1]["custom"]["content_id"] != "musculoskeletal.arthritis_treatments"
+    again.events = [{"event": "user", "text": "and tendons?"}, *answered("musculoskeletal.arthritis_treatments")]
+    again.events.append({"event": "user", "text": "and tendons?"})
+    messages, _ = run(ActionAnswerQuestion(), again)
+    assert messages[1]["custom"]["content_id"] == "musculoskeletal.arthritis_treatments"  # the same words: again
     other = tracker(
         "and for lupus nephritis?", "ask_definition", [], verdict("other_condition", "out_of_scope.other_condition")
     )

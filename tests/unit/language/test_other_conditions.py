@@ -23,10 +23,17 @@ def other():
         "I have tuberous sclerosis, what medicines help",
         "does mycophenolate help myasthenia gravis",
         "what helps lupus",
+        "does bosentan help Pellard's pulmonary syndrome",
+        "is hydroxychloroquine good for Tessaly fever",
     ],
 )
 def test_another_disease_is_found_by_its_shape(other, text):
     assert other.named_in(text)
+
+
+def test_where_the_name_stands_so_that_the_articles_words_inside_it_do_not_count(other):
+    text = "is rituximab good for rheumatoid arthritis"
+    assert other.named_in(text) == [(text.index("rheumatoid"), len(text))]
 
 
 @pytest.mark.parametrize(
@@ -43,6 +50,9 @@ def test_another_disease_is_found_by_its_shape(other, text):
         "what is interstitial lung disease",
         "is my diagnosis right",
         "I have CREST syndrome",
+        "Interstitial lung disease, what is it?",
+        "Kidney disease in scleroderma",
+        "Autoimmune disease runs in my family",
     ],
 )
 def test_the_articles_conditions_and_overlaps_are_not_another_disease(other, text):
