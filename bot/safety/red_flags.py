@@ -25,8 +25,8 @@ SYSTOLIC_ALONE = re.compile(
     r"\b(?:blood\s*pressure|bp|top\s+number|systolic)\b[^\d/.?!]{0,20}?\b(\d{2,3})\b(?!\s*(?:/|over\b|mg\b|%))", re.I
 )
 PILL_COUNT = re.compile(
-    r"\b(took|taken|swallowed|ate)\b\D{0,20}?\b(\d{1,3})\b\s*(\w+\s+){0,2}?"
-    r"(tablets?|pills?|capsules?|paracetamol|ibuprofen|aspirin)\b",
+    r"\b(took|taken|swallowed|ate)\b\D{0,20}?\b(\d{1,3})\b\s*(\w+\s+){0,3}?"
+    r"(tablets?|pills?|capsules?|paracetamol|ibuprofen|aspirin|co-?codamol|codeine|tramadol|morphine)\b",
     re.I,
 )
 
