@@ -36,8 +36,7 @@ def _once(argv: Tuple[str, ...], env: Dict[str, str]) -> Tuple[float, float, int
         [SSCBOT, *argv], cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, process.returncode
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def measure() -> List[Dict[str, Any]]:

@@ -56,6 +56,7 @@ class OtherConditions:
         self.article_words = frozenset(article_words) | OVERLAPS
         self.article_stems = frozenset(re.sub(r"'s$|s$", "", word) for word in self.article_words)
         self.article_shapes = tuple(word for word in self.article_words if DISEASE_SHAPE.match(word))
+        self.sclerosis_words = self.article_words | COMMON  # the words before "sclerosis" that keep it SSc
 
     @classmethod
     def of_content(cls, items: Iterable[ContentItem]) -> OtherConditions:
@@ -94,7 +95,7 @@ class OtherConditions:
 
     def _other_sclerosis(self, before: str) -> bool:
         """ "multiple sclerosis", not "systemic sclerosis" (nor "sytemic" or "my sclerosis")."""
-        return before not in self.article_words | COMMON and edit_distance(before, "systemic", 2) > 2
+        return before not in self.sclerosis_words and edit_distance(before, "systemic", 2) > 2
 
     def _articles(self, words: List[str]) -> bool:
         """ "Raynaud's disease", "Sjögren's syndrome", "Interstitial lung disease": names the content

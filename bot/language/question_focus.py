@@ -112,12 +112,12 @@ def refers_back(question: str) -> bool:
 
 
 MORE = re.compile(r"\b(else|more|other|another|anything new|is that all|is that it)\b", re.I)
-# A whole message that only asks for more: "anything more?", "tell me more", "is that all?".
+# A whole message (fullmatch) that only asks for more: "anything more?", "tell me more", "is that all?".
 MORE_ALONE = re.compile(
-    r"^(?:ok(?:ay)?|and|so|right|hmm)?[\s,]*(?:is there|are there|do you have|have you got|can you tell me|tell me|"
+    r"(?:ok(?:ay)?|and|so|right|hmm)?[\s,]*(?:is there|are there|do you have|have you got|can you tell me|tell me|"
     r"got|any)?\s*(?:any(?:thing)?|some|much|a (?:bit|little))?\s*(?:more|else)"
     r"(?:\s+(?:info|information|details|to (?:say|know|tell me)|about (?:it|this|that)|on (?:it|this|that)|please))*"
-    r"|^(?:is|was) that (?:all|it|everything)|^(?:please )?(?:go on|keep going|carry on|continue)(?: please)?|^and",
+    r"|(?:is|was) that (?:all|it|everything)|(?:please )?(?:go on|keep going|carry on|continue)(?: please)?|and",
     re.I,
 )
 
@@ -129,8 +129,7 @@ def asks_for_more(question: str) -> bool:
 
 def only_asks_for_more(text: str) -> bool:
     """The whole message asks for more on the subject, and nothing else."""
-    match = MORE_ALONE.match(text.strip().rstrip("?!. "))
-    return match is not None and match.end() == len(text.strip().rstrip("?!. "))
+    return MORE_ALONE.fullmatch(text.strip().rstrip("?!. ")) is not None
 
 
 def reads_as_follow_up(question: str) -> bool:

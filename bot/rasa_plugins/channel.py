@@ -56,7 +56,7 @@ from bot.names import URGENT_ITEM, VERDICT
 from bot.rasa_plugins import sanic_errors
 from bot.rasa_plugins.tracker_store import PreparedSQLTrackerStore
 from bot.records.ratings import FeedbackStore
-from bot.records.replies import as_sent, last_sent
+from bot.records.replies import as_sent, turns_of
 from bot.records.staff_copies import StaffCopies
 from bot.safety.forget_request import FORGET_PAYLOAD, is_plain_forget, says_yes
 from bot.safety.incoming import BadRequest, Incoming, parse_body
@@ -283,8 +283,9 @@ class PatientRestInput(RestInput):
         store = PreparedSQLTrackerStore.inside(agent.tracker_store)
         if store is None:
             return False
-        messages = await asyncio.get_running_loop().run_in_executor(None, last_sent, store.engine, sender)
-        return any(b.get("payload") == FORGET_PAYLOAD for m in messages for b in m.get("buttons") or [])
+        turns = await asyncio.get_running_loop().run_in_executor(None, turns_of, store.engine, sender)
+        latest = turns[-1].messages if turns else ()
+        return any(b.get("payload") == FORGET_PAYLOAD for m in latest for b in m.get("buttons") or [])
 
     async def _forget(self, agent: Any, sender: str) -> List[Dict[str, Any]]:
         """Delete the conversation (through the tracker store), its ratings and the staff's tries

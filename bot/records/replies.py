@@ -132,14 +132,6 @@ def replies_to(engine: sa.engine.Engine, sender: str, message_id: str) -> Option
     return json.loads(found[0].messages) if found else None
 
 
-def last_sent(engine: sa.engine.Engine, sender: str) -> List[Dict[str, Any]]:
-    """The messages of the conversation's latest turn; [] if it has none."""
-    query = sa.select(REPLIES.c.messages).where(REPLIES.c.sender_id == sender).order_by(REPLIES.c.id.desc())
-    with transaction(engine) as connection:
-        found = connection.execute(query.limit(1)).first()
-    return json.loads(found.messages) if found else []
-
-
 def received(engine: sa.engine.Engine, sender: str, content_id: str) -> bool:
     """Whether the conversation `sender` was answered with the content item `content_id`
     (an answer, not the welcome or small talk): only such an answer can be rated."""
